@@ -1,0 +1,59 @@
+# Lixiao: `make demo` runs the system on the sample data, `make test` runs the checks and the suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+SAMPLES ?= ../shared/samples
+SEED ?= ../shared/seed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# A Python >= 3.12: the one .python-version names under pyenv, else python3.13/python3.12 on PATH.
+PYTHON ?= $(shell for c in $$HOME/.pyenv/versions/$$(cat .python-version 2>/dev/null)/bin/python \
+	$$HOME/.pyenv/versions/3.13.*/bin/python $$HOME/.pyenv/versions/3.12.*/bin/python python3.13 python3.12 python3; do \
+	p=$$(command -v $$c 2>/dev/null) || continue; \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+
+.PHONY: venv demo test lint check-python messages pg-up clean serve
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then echo "Lixiao needs Python >= 3.12 (Django 6.1). Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12." >&2; exit 1; fi
+
+$(VENV)/.installed: pyproject.toml | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	$(PY) manage.py compilemessages --ignore '.venv/*' -v 0
+
+# The demo: a fresh SQLite database, the seed's university, the June 2026 campaign on the sample rosters, the server.
+demo: venv messages
+	$(PY) manage.py migrate -v 0
+	$(PY) manage.py load_reference --seed $(SEED)
+	$(PY) manage.py demo_campaign --samples $(SAMPLES)
+	$(PY) manage.py collectstatic --noinput -v 0
+	@echo "Lixiao is at http://$(HOST):$(PORT)/"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# The suite on SQLite; with TEST_POSTGRES=1 (CI) again on PostgreSQL.
+test: venv messages lint
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run -v 1
+	$(VENV)/bin/pytest
+	@if [ -n "$$TEST_POSTGRES$$CI" ]; then $(MAKE) --no-print-directory pg-up && \
+	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/lixiao $(VENV)/bin/pytest; fi
+
+pg-up:
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start && sleep 2; }
+	@pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

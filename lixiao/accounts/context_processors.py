@@ -1,0 +1,15 @@
+from lixiao.accounts import access
+
+
+def roles(request):
+    """What the navigation offers this user."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "nav_desks": access.desk_scopes(user),
+        "nav_reports": access.can(user, "reports.view"),
+        "nav_student": access.student_for_user(user) is not None,
+        "nav_lists": access.can(user, "lists.upload"),
+        "nav_roster": access.can(user, "roster.import"),
+    }

@@ -1,0 +1,55 @@
+"""Reads of clearance state shared by the doors (counter, portal, reports)."""
+
+from django.db.models import Count, Q
+
+from lixiao.clearance.models import RESOLVED_STATES, Campaign, Case, Task, TaskState
+
+
+def current_campaign(code=None):
+    """The campaign a page works on: the one named, else the most recently launched, else the newest."""
+    qs = Campaign.objects.all()
+    if code:
+        return qs.filter(code=code).first()
+    return qs.filter(launched_at__isnull=False).order_by("-launched_at").first() or qs.first()
+
+
+def case_tasks(case):
+    """A case's tasks with what a page shows of their items and departments, in catalogue order."""
+    return list(
+        Task.objects.filter(case=case)
+        .select_related("item", "item__department", "item__department__campus", "updated_by")
+        .order_by("item__final", "item__sort", "item__code")
+    )
+
+
+def case_progress(tasks):
+    """What is left: open must-do tasks (certificate item aside), whether the certificates can be collected."""
+    open_required = [t for t in tasks if t.required and not t.item.final and t.state not in RESOLVED_STATES]
+    final = [t for t in tasks if t.item.final]
+    return {
+        "open_required": open_required,
+        "open_optional": [t for t in tasks if not t.required and t.state not in RESOLVED_STATES],
+        "can_collect": not open_required and any(t.state != TaskState.DONE for t in final),
+        "collected": bool(final) and all(t.state == TaskState.DONE for t in final),
+        "done_count": sum(1 for t in tasks if t.state in RESOLVED_STATES),
+        "total": len(tasks),
+    }
+
+
+STATE_KEYS = [s.value for s in TaskState]
+
+
+def state_counts(qs, *group_by):
+    """Task counts per state, grouped: {group tuple: {state: n}} in one query."""
+    rows = qs.values(*group_by).annotate(
+        **{f"n_{s}": Count("id", filter=Q(state=s)) for s in STATE_KEYS}, n_total=Count("id")
+    )
+    out = {}
+    for r in rows:
+        key = tuple(r[g] for g in group_by)
+        out[key] = {s: r[f"n_{s}"] for s in STATE_KEYS} | {"total": r["n_total"]}
+    return out
+
+
+def case_for_student(campaign, student):
+    return Case.objects.filter(campaign=campaign, student=student).first()

@@ -1,0 +1,453 @@
+"""The clearance engine: every change of clearance state goes through a function here.
+
+Each function takes keyword arguments, the acting user (or None for the system, with an actor label),
+runs in one transaction, locks what it changes, and writes an AuditEvent per changed task in the same
+transaction. Refusals raise ClearanceError with a stable code.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lixiao.clearance.errors import ClearanceError
+from lixiao.clearance.models import (
+    LIST_MANAGED_CHANNELS,
+    RESOLVED_STATES,
+    AuditEvent,
+    Campaign,
+    Case,
+    Channel,
+    ListEntry,
+    Task,
+    TaskState,
+)
+from lixiao.directory.models import Student
+from lixiao.rules.models import Item, ItemScope
+
+__all__ = [
+    "ClearanceError",
+    "TaskChange",
+    "apply_list",
+    "enroll_students",
+    "launch_campaign",
+    "task_block",
+    "task_clear",
+    "task_waive",
+]
+
+
+def _actor_label(actor, label=""):
+    if label:
+        return label
+    if actor is None:
+        return "system"
+    return actor.get_username()
+
+
+def _event(*, task, action, before, actor, channel, actor_label="", reason="", amount=None, now=None, detail=None):
+    return AuditEvent(
+        campaign_id=task.campaign_id,
+        case_id=task.case_id,
+        task_id=task.pk,
+        action=action,
+        state_before=before,
+        state_after=task.state,
+        reason=reason or task.reason,
+        amount=amount if amount is not None else task.amount,
+        channel=channel,
+        actor=actor,
+        actor_label=_actor_label(actor, actor_label),
+        detail=detail or {},
+        created_at=now or timezone.now(),
+    )
+
+
+# --- roster and launch ------------------------------------------------------------------------------------
+
+
+@dataclass
+class EnrollResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@transaction.atomic
+def enroll_students(*, campaign, students, actor, actor_label=""):
+    """Put students on a campaign's roster (one case each). Existing cases keep their tasks.
+
+    A case whose student's campus, category or college changed is updated; its tasks are rebuilt by
+    relaunching, which only adds what is missing (status changes after launch are handled separately).
+    """
+    result = EnrollResult()
+    student_ids = [s.pk for s in students]
+    existing = {
+        c.student_id: c
+        for c in Case.objects.filter(campaign=campaign, student_id__in=student_ids).only(
+            "id", "student_id", "campus_id", "category_id", "college_id"
+        )
+    }
+    new_cases, changed = [], []
+    for s in students:
+        case = existing.get(s.pk)
+        if case is None:
+            new_cases.append(
+                Case(
+                    campaign=campaign, student_id=s.pk, campus_id=s.campus_id, category_id=s.category_id,
+                    college_id=s.college_id,
+                )
+            )
+        elif (case.campus_id, case.category_id, case.college_id) != (s.campus_id, s.category_id, s.college_id):
+            case.campus_id, case.category_id, case.college_id = s.campus_id, s.category_id, s.college_id
+            changed.append(case)
+        else:
+            result.unchanged += 1
+    Case.objects.bulk_create(new_cases, batch_size=2000)
+    Case.objects.bulk_update(changed, ["campus", "category", "college"], batch_size=2000)
+    result.added, result.updated = len(new_cases), len(changed)
+    return result
+
+
+@dataclass
+class LaunchResult:
+    cases: int = 0
+    tasks_created: int = 0
+    unserved_cases: int = 0
+    by_state: dict = field(default_factory=dict)
+
+
+def _initial_state_sql():
+    """SQL CASE giving a new task's state from the item's method and whether the student is listed."""
+    m = Item.Method
+    s = TaskState
+    return f"""
+        CASE
+          WHEN i.method = '{m.BLACKLIST}' AND le.id IS NOT NULL THEN '{s.BLOCKED}'
+          WHEN i.method = '{m.BLACKLIST}' THEN '{s.DONE}'
+          WHEN i.method = '{m.WHITELIST}' AND le.id IS NOT NULL THEN '{s.DONE}'
+          WHEN i.method = '{m.SCOPE}' AND le.id IS NULL THEN '{s.NOT_NEEDED}'
+          ELSE '{s.PENDING}'
+        END"""
+
+
+def launch_campaign(*, campaign, actor, actor_label=""):
+    """Create every missing task of every case, set-based, and audit each one created.
+
+    A task's first state follows from its item: blacklist items are done unless the student is listed (then
+    blocked with the list's reason and amount), whitelist items are pending until listed, scope items are
+    not needed unless listed, everything else is pending. Launching again creates nothing that exists.
+    """
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        now = timezone.now()
+        before_max = Task.objects.aggregate(m=Max("id"))["m"] or 0
+        qn = connection.ops.quote_name
+        t_task, t_case, t_scope, t_item, t_entry = (
+            qn(m._meta.db_table) for m in (Task, Case, ItemScope, Item, ListEntry)
+        )
+        t_cats = qn(Campaign.categories.through._meta.db_table)
+        db_now = connection.ops.adapt_datetimefield_value(now)
+        sql = f"""
+            INSERT INTO {t_task} (case_id, campaign_id, item_id, required, state, reason, amount, channel,
+                                  updated_by_id, updated_at)
+            SELECT c.id, c.campaign_id, sc.item_id, sc.required, {_initial_state_sql()},
+                   CASE WHEN le.id IS NOT NULL AND i.method = %s THEN le.reason ELSE '' END,
+                   CASE WHEN le.id IS NOT NULL AND i.method = %s THEN le.amount ELSE NULL END,
+                   %s, %s, %s
+            FROM {t_case} c
+            JOIN {t_cats} cc ON cc.campaign_id = c.campaign_id AND cc.category_id = c.category_id
+            JOIN {t_scope} sc ON sc.campus_id = c.campus_id AND sc.category_id = c.category_id
+            JOIN {t_item} i ON i.id = sc.item_id
+            LEFT JOIN {t_entry} le ON le.campaign_id = c.campaign_id AND le.item_id = sc.item_id
+                 AND le.student_id = c.student_id AND le.active = %s
+            WHERE c.campaign_id = %s
+              AND NOT EXISTS (SELECT 1 FROM {t_task} t WHERE t.case_id = c.id AND t.item_id = sc.item_id)
+        """
+        params = [
+            Item.Method.BLACKLIST, Item.Method.BLACKLIST, Channel.LAUNCH,
+            actor.pk if actor else None, db_now, True, campaign.pk,
+        ]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            created = cur.rowcount
+            label = _actor_label(actor, actor_label)
+            cur.execute(
+                f"""
+                INSERT INTO {qn(AuditEvent._meta.db_table)} (campaign_id, case_id, task_id, action, state_before,
+                    state_after, reason, amount, channel, actor_id, actor_label, detail, created_at)
+                SELECT t.campaign_id, t.case_id, t.id, %s, '', t.state, t.reason, t.amount, %s, %s, %s, %s, %s
+                FROM {t_task} t WHERE t.campaign_id = %s AND t.id > %s
+                """,
+                ["create", Channel.LAUNCH, actor.pk if actor else None, label, "{}", db_now, campaign.pk,
+                 before_max],
+            )
+        if campaign.launched_at is None:
+            campaign.launched_at = now
+            campaign.save(update_fields=["launched_at"])
+    result = LaunchResult(tasks_created=created)
+    result.cases = Case.objects.filter(campaign=campaign).count()
+    result.unserved_cases = (
+        Case.objects.filter(campaign=campaign).exclude(tasks__isnull=False).distinct().count()
+    )
+    return result
+
+
+# --- one task at a time -----------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskChange:
+    task: Task
+    changed: bool
+    before: str
+    message: str = ""
+
+
+def _locked_task(task):
+    return Task.objects.select_for_update().select_related("item", "case").get(pk=task.pk)
+
+
+def _open_prerequisites(task):
+    prereq_ids = list(task.item.prerequisites.values_list("id", flat=True))
+    if not prereq_ids:
+        return []
+    return list(
+        Task.objects.filter(case_id=task.case_id, item_id__in=prereq_ids)
+        .exclude(state__in=RESOLVED_STATES)
+        .select_related("item")
+    )
+
+
+def open_required_tasks(case_id, *, exclude_final=True):
+    qs = Task.objects.filter(case_id=case_id, required=True).exclude(state__in=RESOLVED_STATES)
+    if exclude_final:
+        qs = qs.exclude(item__final=True)
+    return qs
+
+
+def _check_can_complete(task):
+    open_prereqs = _open_prerequisites(task)
+    if open_prereqs:
+        names = "、".join(t.item.name for t in open_prereqs)
+        raise ClearanceError(
+            code="prerequisite_open",
+            message=_("%(item)s can only be done after: %(names)s.") % {"item": task.item.name, "names": names},
+        )
+    if task.item.final:
+        still_open = list(open_required_tasks(task.case_id).select_related("item")[:20])
+        if still_open:
+            names = "、".join(t.item.name for t in still_open)
+            raise ClearanceError(
+                code="must_do_open",
+                message=_("Certificates cannot be collected yet: these must-do items are still open: %(names)s.")
+                % {"names": names},
+            )
+
+
+def _set(task, *, state, reason, amount, actor, channel, now):
+    task.state = state
+    task.reason = reason
+    task.amount = amount
+    task.channel = channel
+    task.updated_by = actor
+    task.updated_at = now
+    task.save(update_fields=["state", "reason", "amount", "channel", "updated_by", "updated_at"])
+
+
+@transaction.atomic
+def task_clear(*, task, actor, channel, note="", actor_label=""):
+    """Mark a task done. Clearing a done task changes nothing and says so (double swipes are normal)."""
+    task = _locked_task(task)
+    before = task.state
+    if task.state == TaskState.DONE:
+        return TaskChange(task=task, changed=False, before=before, message=_("Already done."))
+    if task.state == TaskState.NOT_NEEDED:
+        return TaskChange(task=task, changed=False, before=before, message=_("Not needed for this student."))
+    _check_can_complete(task)
+    now = timezone.now()
+    _set(task, state=TaskState.DONE, reason="", amount=None, actor=actor, channel=channel, now=now)
+    AuditEvent.objects.create(
+        **_event_kwargs(task, "clear", before, actor, channel, actor_label, note, None, now)
+    )
+    return TaskChange(task=task, changed=True, before=before, message=_("Done."))
+
+
+@transaction.atomic
+def task_block(*, task, actor, channel, reason, amount=None, actor_label=""):
+    """Block a task: the student still owes something here (reason required, amount optional)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ClearanceError(code="reason_required", message=_("Give a reason for blocking."))
+    task = _locked_task(task)
+    before = task.state
+    amount = Decimal(amount) if amount not in (None, "") else None
+    if task.state == TaskState.BLOCKED and task.reason == reason and task.amount == amount:
+        return TaskChange(task=task, changed=False, before=before, message=_("Already blocked for this reason."))
+    now = timezone.now()
+    _set(task, state=TaskState.BLOCKED, reason=reason, amount=amount, actor=actor, channel=channel, now=now)
+    AuditEvent.objects.create(**_event_kwargs(task, "block", before, actor, channel, actor_label, reason, amount, now))
+    return TaskChange(task=task, changed=True, before=before, message=_("Blocked."))
+
+
+@transaction.atomic
+def task_waive(*, task, actor, channel, reason, actor_label=""):
+    """Waive a task (it no longer has to be done), with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ClearanceError(code="reason_required", message=_("Give a reason for waiving."))
+    task = _locked_task(task)
+    before = task.state
+    if task.state == TaskState.WAIVED:
+        return TaskChange(task=task, changed=False, before=before, message=_("Already waived."))
+    if task.item.final:
+        raise ClearanceError(code="final_not_waivable", message=_("Certificate collection cannot be waived."))
+    now = timezone.now()
+    _set(task, state=TaskState.WAIVED, reason=reason, amount=None, actor=actor, channel=channel, now=now)
+    AuditEvent.objects.create(**_event_kwargs(task, "waive", before, actor, channel, actor_label, reason, None, now))
+    return TaskChange(task=task, changed=True, before=before, message=_("Waived."))
+
+
+def _event_kwargs(task, action, before, actor, channel, actor_label, reason, amount, now):
+    return {
+        "campaign_id": task.campaign_id,
+        "case_id": task.case_id,
+        "task_id": task.pk,
+        "action": action,
+        "state_before": before,
+        "state_after": task.state,
+        "reason": reason or "",
+        "amount": amount,
+        "channel": channel,
+        "actor": actor,
+        "actor_label": _actor_label(actor, actor_label),
+        "created_at": now,
+    }
+
+
+# --- department lists -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ListRow:
+    student_no: str
+    name: str = ""
+    reason: str = ""
+    amount: Decimal | None = None
+    quantity: int | None = None
+
+
+@dataclass
+class ListResult:
+    entries_added: int = 0
+    entries_released: int = 0
+    entries_unchanged: int = 0
+    not_on_roster: list = field(default_factory=list)
+    tasks_changed: dict = field(default_factory=dict)  # "before->after" -> count
+    kept_manual: int = 0
+
+
+def _list_target(item, entry):
+    """The state a list gives a task, as (state, reason, amount)."""
+    m = Item.Method
+    if item.method == m.BLACKLIST:
+        if entry is not None:
+            return TaskState.BLOCKED, entry.reason, entry.amount
+        return TaskState.DONE, "", None
+    if item.method == m.WHITELIST:
+        return (TaskState.DONE, "", None) if entry is not None else (TaskState.PENDING, "", None)
+    if item.method == m.SCOPE:
+        return (TaskState.PENDING, "", None) if entry is not None else (TaskState.NOT_NEEDED, "", None)
+    raise ClearanceError(code="not_list_item", message=_("%(item)s is not cleared by a list.") % {"item": item.name})
+
+
+@transaction.atomic
+def apply_list(*, campaign, item, rows, actor, mode="replace", source="", actor_label=""):
+    """Make a department's list the truth for an item, set-based, and recompute the tasks it drives.
+
+    mode "replace": entries not in rows are released; "append": rows are added, nothing released.
+    Tasks last decided by a person (counter, API, approval...) are kept as they are and counted.
+    """
+    if not item.list_driven:
+        _list_target(item, None)
+    if mode not in {"replace", "append"}:
+        raise ClearanceError(code="bad_mode", message=_("Unknown list mode %(mode)s.") % {"mode": mode})
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).exists()
+    now = timezone.now()
+    result = ListResult()
+    rows_by_no = {}
+    for row in rows:
+        rows_by_no[row.student_no] = row  # a repeated number: the last row wins (the importer reports repeats)
+    students = dict(Student.objects.filter(student_no__in=rows_by_no).values_list("student_no", "id"))
+    result.not_on_roster = sorted(set(rows_by_no) - set(students))
+
+    active = {e.student_no: e for e in ListEntry.objects.select_for_update().filter(campaign=campaign, item=item, active=True)}
+    released, new_entries = [], []
+    for no, entry in active.items():
+        row = rows_by_no.get(no)
+        if row is None:
+            if mode == "replace":
+                released.append(entry)
+            continue
+        if (entry.reason, entry.amount, entry.quantity) == (row.reason, row.amount, row.quantity):
+            result.entries_unchanged += 1
+        else:  # changed details: release the old entry, add the new one (history kept)
+            released.append(entry)
+    released_nos = {e.student_no for e in released}
+    for no, row in rows_by_no.items():
+        if no in active and no not in released_nos:
+            continue
+        new_entries.append(
+            ListEntry(
+                campaign=campaign, item=item, student_no=no, student_id=students.get(no), name=row.name,
+                reason=row.reason, amount=row.amount, quantity=row.quantity, source=source, active=True,
+                added_at=now, added_by=actor,
+            )
+        )
+    for e in released:
+        e.active, e.released_at, e.released_by = False, now, actor
+        e.release_reason = _("not on the new list") if e.student_no not in rows_by_no else _("replaced by a new row")
+    ListEntry.objects.bulk_update(released, ["active", "released_at", "released_by", "release_reason"], batch_size=2000)
+    ListEntry.objects.bulk_create(new_entries, batch_size=2000)
+    result.entries_added = len(new_entries)
+    result.entries_released = len([e for e in released if e.student_no not in rows_by_no])
+
+    entry_by_student = {
+        e.student_id: e
+        for e in ListEntry.objects.filter(campaign=campaign, item=item, active=True, student_id__isnull=False)
+    }
+    tasks = list(
+        Task.objects.select_for_update()
+        .filter(campaign=campaign, item=item)
+        .select_related("case")
+        .only("id", "state", "reason", "amount", "channel", "case_id", "campaign_id", "case__student_id")
+    )
+    changed, events = [], []
+    label = _actor_label(actor, actor_label)
+    for task in tasks:
+        entry = entry_by_student.get(task.case.student_id)
+        state, reason, amount = _list_target(item, entry)
+        if (task.state, task.reason, task.amount) == (state, reason, amount):
+            continue
+        if task.channel not in LIST_MANAGED_CHANNELS:
+            result.kept_manual += 1
+            continue
+        before = task.state
+        task.state, task.reason, task.amount = state, reason, amount
+        task.channel, task.updated_by, task.updated_at = Channel.LIST, actor, now
+        changed.append(task)
+        key = f"{before}->{state}"
+        result.tasks_changed[key] = result.tasks_changed.get(key, 0) + 1
+        events.append(
+            AuditEvent(
+                campaign_id=task.campaign_id, case_id=task.case_id, task_id=task.pk, action="list",
+                state_before=before, state_after=state, reason=reason, amount=amount, channel=Channel.LIST,
+                actor=actor, actor_label=label, detail={"source": source} if source else {}, created_at=now,
+            )
+        )
+    Task.objects.bulk_update(changed, ["state", "reason", "amount", "channel", "updated_by", "updated_at"], batch_size=2000)
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return result

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from lixiao.desk import views
+
+app_name = "desk"
+urlpatterns = [
+    path("<str:scope>/", views.counter, name="counter"),
+    path("<str:scope>/scan/", views.scan, name="scan"),
+    path("<str:scope>/pick/<str:student_no>/", views.pick, name="pick"),
+    path("<str:scope>/task/<int:task_id>/<str:action>/", views.task_action, name="task_action"),
+]

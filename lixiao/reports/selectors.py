@@ -1,0 +1,56 @@
+"""The numbers management sees. Each function is a bounded number of aggregate queries, whatever the size."""
+
+from django.db.models import Exists, OuterRef
+
+from lixiao.clearance.models import RESOLVED_STATES, Case, Task, TaskState
+from lixiao.clearance.selectors import state_counts
+from lixiao.directory.models import Campus, Category, College, Department
+from lixiao.rules.models import Item
+
+
+def scoped_tasks(campaign, categories):
+    return Task.objects.filter(campaign=campaign, case__category__in=categories)
+
+
+def scoped_cases(campaign, categories):
+    return Case.objects.filter(campaign=campaign, category__in=categories)
+
+
+def funnel(campaign, categories):
+    cases = scoped_cases(campaign, categories)
+    open_must = Task.objects.filter(case=OuterRef("pk"), required=True, item__final=False).exclude(
+        state__in=RESOLVED_STATES
+    )
+    open_final = Task.objects.filter(case=OuterRef("pk"), item__final=True).exclude(state=TaskState.DONE)
+    roster = cases.count()
+    ready = cases.filter(~Exists(open_must)).count()
+    has_final = Task.objects.filter(case=OuterRef("pk"), item__final=True)
+    collected = cases.filter(Exists(has_final), ~Exists(open_final)).count()
+    return {"roster": roster, "ready": ready, "collected": collected}
+
+
+def _rows(counts, objects, key_attr="pk"):
+    rows = []
+    for obj in objects:
+        c = counts.get((getattr(obj, key_attr),))
+        if c:
+            rows.append({"obj": obj, **c})
+    return rows
+
+
+def overview(campaign, categories):
+    tasks = scoped_tasks(campaign, categories)
+    by_item = state_counts(tasks, "item_id")
+    by_dept = state_counts(tasks, "item__department_id")
+    by_college = state_counts(tasks.filter(required=True), "case__college_id")
+    by_category = state_counts(tasks.filter(required=True), "case__category_id")
+    by_campus = state_counts(tasks.filter(required=True), "case__campus_id")
+    items = Item.objects.filter(pk__in=[k[0] for k in by_item]).select_related("department", "department__campus")
+    return {
+        "funnel": funnel(campaign, categories),
+        "items": _rows(by_item, items),
+        "departments": _rows(by_dept, Department.objects.select_related("campus").filter(pk__in=[k[0] for k in by_dept])),
+        "colleges": _rows(by_college, College.objects.filter(pk__in=[k[0] for k in by_college])),
+        "categories": _rows(by_category, Category.objects.filter(pk__in=[k[0] for k in by_category])),
+        "campuses": _rows(by_campus, Campus.objects.filter(pk__in=[k[0] for k in by_campus])),
+    }

@@ -1,0 +1,68 @@
+"""What: clearance items (事项), where they apply (campus x category), must-do or optional, prerequisites."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lixiao.directory.models import Campus, Category, Department
+
+
+class Item(models.Model):
+    class Handler(models.TextChoices):
+        DEPARTMENT = "department", _("the owning department")
+        COLLEGE = "college", _("the student's college")
+        ADVISOR = "advisor", _("the student's advisor")
+        STUDENT = "student", _("the student online")
+
+    class Method(models.TextChoices):
+        COUNTER = "counter", _("at the counter")
+        BLACKLIST = "blacklist", _("blacklist: passes unless listed")
+        WHITELIST = "whitelist", _("whitelist: blocked until listed")
+        SCOPE = "scope", _("scope list: only listed students need it")
+        SELF = "self", _("self-service online")
+        APPROVAL = "approval", _("approval")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="items")
+    handler = models.CharField(_("handled by"), max_length=12, choices=Handler.choices, default=Handler.DEPARTMENT)
+    method = models.CharField(_("cleared by"), max_length=12, choices=Method.choices, default=Method.COUNTER)
+    final = models.BooleanField(
+        _("certificate collection"), default=False, help_text=_("Can only be done once every must-do item is done.")
+    )
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="dependents", verbose_name=_("prerequisites")
+    )
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    hours = models.CharField(_("hours"), max_length=120, blank=True)
+    instructions = models.TextField(_("instructions for students"), blank=True)
+    sort = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort", "code"]
+        verbose_name = _("clearance item")
+        verbose_name_plural = _("clearance items")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def list_driven(self):
+        return self.method in {self.Method.BLACKLIST, self.Method.WHITELIST, self.Method.SCOPE}
+
+
+class ItemScope(models.Model):
+    """An item applies to students of this campus and category, as must-do or optional."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="scopes")
+    campus = models.ForeignKey(Campus, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    required = models.BooleanField(_("must-do"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "campus", "category"], name="item_scope_unique")]
+        verbose_name = _("item scope")
+        verbose_name_plural = _("item scopes")
+
+    def __str__(self):
+        return f"{self.item} @ {self.campus}/{self.category}"

@@ -1,0 +1,157 @@
+"""The engine's rules, directly: launch, lists, prerequisites, the certificate, idempotence, audit."""
+
+from decimal import Decimal
+
+import pytest
+
+from lixiao.clearance import services
+from lixiao.clearance.models import AuditEvent, Channel, ListEntry, Task, TaskState
+from lixiao.clearance.services import ClearanceError, ListRow
+from lixiao.rules.models import Item
+from tests.conftest import task_of
+
+
+def test_launch_sets_first_states_from_lists(campaign, make_student, launch):
+    listed, free = make_student(), make_student()
+    services.apply_list(
+        campaign=campaign, item=Item.objects.get(code="tsg-books"), actor=None,
+        rows=[ListRow(student_no=listed.student_no, reason="未还图书 2 册", amount=Decimal("12.50"), quantity=2)],
+    )
+    services.apply_list(
+        campaign=campaign, item=Item.objects.get(code="hq-dorm"), actor=None, rows=[ListRow(student_no=free.student_no)]
+    )
+    launch(listed, free)
+    blocked = task_of(listed, "tsg-books")
+    assert (blocked.state, blocked.reason, blocked.amount) == (TaskState.BLOCKED, "未还图书 2 册", Decimal("12.50"))
+    assert task_of(free, "tsg-books").state == TaskState.DONE  # blacklist: passes unless listed
+    assert task_of(free, "hq-dorm").state == TaskState.PENDING  # scope: listed resident must check out
+    assert task_of(listed, "hq-dorm").state == TaskState.NOT_NEEDED
+    assert task_of(free, "jy-destination").state == TaskState.PENDING  # whitelist: not yet listed
+    assert task_of(free, "wx-account").state == TaskState.PENDING
+
+
+def test_launch_twice_creates_nothing_and_audits_each_task_once(campaign, make_student, launch):
+    s = make_student()
+    first = launch(s)
+    again = services.launch_campaign(campaign=campaign, actor=None)
+    assert first.tasks_created == Task.objects.filter(case__student=s).count() > 0
+    assert again.tasks_created == 0
+    assert AuditEvent.objects.filter(action="create").count() == first.tasks_created
+
+
+def test_clear_is_idempotent_and_audited_once(campaign, make_student, launch, make_user):
+    s = make_student()
+    launch(s)
+    clerk = make_user("c", department="m-wxzx")
+    task = task_of(s, "wx-account")
+    first = services.task_clear(task=task, actor=clerk, channel=Channel.COUNTER)
+    second = services.task_clear(task=task, actor=clerk, channel=Channel.COUNTER)
+    assert first.changed and not second.changed
+    events = AuditEvent.objects.filter(task=task, action="clear")
+    assert events.count() == 1
+    e = events.get()
+    assert (e.state_before, e.state_after, e.actor, e.channel) == ("pending", "done", clerk, "counter")
+
+
+def test_prerequisite_must_be_done_first(campaign, make_student, launch):
+    s = make_student()
+    services.apply_list(
+        campaign=campaign, item=Item.objects.get(code="tsg-books"), actor=None,
+        rows=[ListRow(student_no=s.student_no, reason="欠款", amount=Decimal(5))],
+    )
+    launch(s)
+    with pytest.raises(ClearanceError) as exc:
+        services.task_clear(task=task_of(s, "wx-account"), actor=None, channel=Channel.COUNTER)
+    assert exc.value.code == "prerequisite_open"
+    assert "图书" in exc.value.message
+    services.task_clear(task=task_of(s, "tsg-books"), actor=None, channel=Channel.COUNTER)
+    assert services.task_clear(task=task_of(s, "wx-account"), actor=None, channel=Channel.COUNTER).changed
+
+
+def test_certificate_refused_while_a_must_do_item_is_open(campaign, make_student, launch):
+    s = make_student(category="MS")  # 单证硕士: only the degree certificate
+    launch(s)
+    final = task_of(s, "yjs-cert-degree")
+    with pytest.raises(ClearanceError) as exc:
+        services.task_clear(task=final, actor=None, channel=Channel.COUNTER)
+    assert exc.value.code == "must_do_open"
+    for task in Task.objects.filter(case__student=s, required=True, item__final=False).exclude(
+        state__in=["done", "not_needed"]
+    ):
+        services.task_clear(task=task, actor=None, channel=Channel.COUNTER)
+    assert services.task_clear(task=final, actor=None, channel=Channel.COUNTER).changed
+    assert not Task.objects.filter(case__student=s, item__code="yjs-cert").exists()
+
+
+def test_optional_items_do_not_hold_the_certificate(campaign, make_student, launch):
+    s = make_student(category="UG")
+    services.apply_list(
+        campaign=campaign, item=Item.objects.get(code="tw-league"), actor=None, rows=[ListRow(student_no=s.student_no)]
+    )
+    launch(s)
+    league = task_of(s, "tw-league")
+    assert (league.state, league.required) == (TaskState.PENDING, False)
+    for task in Task.objects.filter(case__student=s, required=True, item__final=False, state="pending"):
+        services.task_clear(task=task, actor=None, channel=Channel.COUNTER)
+    assert services.task_clear(task=task_of(s, "jwc-cert"), actor=None, channel=Channel.COUNTER).changed
+
+
+def test_block_needs_a_reason_and_waive_keeps_it(campaign, make_student, launch):
+    s = make_student()
+    launch(s)
+    t = task_of(s, "wx-account")
+    with pytest.raises(ClearanceError) as exc:
+        services.task_block(task=t, actor=None, channel=Channel.COUNTER, reason="  ")
+    assert exc.value.code == "reason_required"
+    services.task_block(task=t, actor=None, channel=Channel.COUNTER, reason="校园卡余额未结", amount="3.5")
+    t.refresh_from_db()
+    assert (t.state, t.amount) == ("blocked", Decimal("3.50"))
+    services.task_waive(task=t, actor=None, channel=Channel.ADMIN, reason="已离校，特批")
+    t.refresh_from_db()
+    assert (t.state, t.reason) == ("waived", "已离校，特批")
+    assert list(AuditEvent.objects.filter(task=t).order_by("id").values_list("action", flat=True)) == [
+        "create", "block", "waive",
+    ]
+
+
+def test_list_replace_releases_and_keeps_history(campaign, make_student, launch):
+    a, b = make_student(), make_student()
+    item = Item.objects.get(code="tsg-books")
+    launch(a, b)
+    r1 = services.apply_list(
+        campaign=campaign, item=item, actor=None,
+        rows=[ListRow(student_no=a.student_no, reason="x"), ListRow(student_no=b.student_no, reason="y")],
+    )
+    assert r1.tasks_changed == {"done->blocked": 2}
+    r2 = services.apply_list(campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=b.student_no, reason="y")])
+    assert r2.entries_released == 1 and r2.tasks_changed == {"blocked->done": 1}
+    assert task_of(a, "tsg-books").state == "done"
+    released = ListEntry.objects.get(student_no=a.student_no, active=False)
+    assert released.released_at is not None and released.release_reason
+    r3 = services.apply_list(campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=b.student_no, reason="y")])
+    assert (r3.entries_added, r3.entries_released, r3.tasks_changed) == (0, 0, {})
+
+
+def test_list_leaves_a_clerks_decision_alone(campaign, make_student, launch):
+    s = make_student()
+    item = Item.objects.get(code="tsg-books")
+    services.apply_list(campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=s.student_no, reason="欠款")])
+    launch(s)
+    services.task_clear(task=task_of(s, "tsg-books"), actor=None, channel=Channel.COUNTER)  # paid at the desk
+    r = services.apply_list(campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=s.student_no, reason="欠款")])
+    assert r.kept_manual == 1 and task_of(s, "tsg-books").state == "done"
+    r = services.apply_list(
+        campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=s.student_no, reason="欠款 2")]
+    )
+    assert r.kept_manual == 1 and task_of(s, "tsg-books").state == "done"
+
+
+def test_list_numbers_not_on_roster_are_reported(campaign, make_student, launch):
+    s = make_student()
+    launch(s)
+    r = services.apply_list(
+        campaign=campaign, item=Item.objects.get(code="cw-fees"), actor=None,
+        rows=[ListRow(student_no=s.student_no, reason="学费"), ListRow(student_no="X999", reason="学费")],
+    )
+    assert r.not_on_roster == ["X999"]
+    assert ListEntry.objects.filter(student_no="X999", student__isnull=True, active=True).exists()
