@@ -58,6 +58,12 @@ def _memberships(user):
 def desk_scopes(user):
     if not user.is_authenticated:
         return []
+    if not hasattr(user, "_lixiao_desks"):
+        user._lixiao_desks = _desk_scopes(user)
+    return user._lixiao_desks
+
+
+def _desk_scopes(user):
     scopes = []
     if user.is_superuser:
         for d in Department.objects.filter(kind=Department.Kind.OFFICE).select_related("campus"):
@@ -70,8 +76,8 @@ def desk_scopes(user):
             scopes.append(DeskScope("department", m.department_id, str(m.department)))
         elif m.college_id:
             scopes.append(DeskScope("college", m.college_id, m.college.name))
-    staff = Staff.objects.filter(user=user).first()
-    if staff and staff.advisees.exists():
+    staff = Staff.objects.filter(user=user, advisees__isnull=False).distinct().first()
+    if staff:
         scopes.append(DeskScope("advisor", staff.pk, staff.name))
     return scopes
 
@@ -87,6 +93,12 @@ def report_categories(user):
     """The categories whose campaigns this user may see in the overview, or an empty list."""
     if not user.is_authenticated:
         return []
+    if not hasattr(user, "_lixiao_report_categories"):
+        user._lixiao_report_categories = _report_categories(user)
+    return user._lixiao_report_categories
+
+
+def _report_categories(user):
     if user.is_superuser:
         return list(Category.objects.all())
     roles = _memberships(user)
@@ -126,7 +138,11 @@ def list_items_for_user(user):
 def student_for_user(user):
     if not user.is_authenticated:
         return None
-    return Student.objects.filter(user=user).select_related("category", "campus", "college", "advisor").first()
+    if not hasattr(user, "_lixiao_student"):
+        user._lixiao_student = (
+            Student.objects.filter(user=user).select_related("category", "campus", "college", "advisor").first()
+        )
+    return user._lixiao_student
 
 
 def case_for_user(user, pk):

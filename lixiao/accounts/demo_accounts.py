@@ -9,7 +9,7 @@ from django.db.models import Count
 from lixiao.clearance.models import Case, Task, TaskState
 from lixiao.directory.models import Category, College, Department, Membership, Staff, Student
 
-DEMO_PASSWORD = "lixiao-demo"  # noqa: S105 (printed by make demo; never used outside demos)
+DEMO_PASSWORD = "lixiao-demo"
 
 
 def _user(username, password_hash, **extra):
@@ -32,7 +32,9 @@ def create_demo_accounts(campaign):
         if (f"office ({cat.office.name})", username) not in [(r, u) for r, u, _ in out]:
             out.append((f"office ({cat.office.name})", username, "overview of its categories, imports"))
     leader = _user("leader", pw)
-    Membership.objects.get_or_create(user=leader, department=Department.objects.get(code="m-jwc"), role=Membership.Role.LEADER)
+    Membership.objects.get_or_create(
+        user=leader, department=Department.objects.get(code="m-jwc"), role=Membership.Role.LEADER
+    )
     out.append(("leadership", "leader", "read-only overview"))
     for dept in Department.objects.filter(kind=Department.Kind.OFFICE).select_related("campus"):
         username = f"clerk-{dept.code}"
@@ -73,8 +75,14 @@ def _demo_students(campaign):
     )
     if blocked:
         picks.append(("blocked by the library", blocked.case.student))
-    for code, label in [("MS", "single-certificate master"), ("PHD", "PhD"), ("INT_MA", "international master")]:
-        case = Case.objects.filter(campaign=campaign, category__code=code).select_related("student").order_by("pk").first()
+    for code, label in [
+        ("MS", "single-certificate master"),
+        ("PHD", "PhD"),
+        ("INT_MA", "international master"),
+    ]:
+        case = (
+            Case.objects.filter(campaign=campaign, category__code=code).select_related("student").order_by("pk").first()
+        )
         if case:
             picks.append((label, case.student))
     return picks

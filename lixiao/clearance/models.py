@@ -137,7 +137,9 @@ class ListEntry(models.Model):
     source = models.CharField(_("source"), max_length=255, blank=True)
     active = models.BooleanField(_("active"), default=True)
     added_at = models.DateTimeField(_("added at"))
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -172,7 +174,9 @@ class AuditEvent(models.Model):
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(_("actor"), max_length=120, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), db_index=True)

@@ -97,11 +97,18 @@ def enroll_students(*, campaign, students, actor, actor_label=""):
         if case is None:
             new_cases.append(
                 Case(
-                    campaign=campaign, student_id=s.pk, campus_id=s.campus_id, category_id=s.category_id,
+                    campaign=campaign,
+                    student_id=s.pk,
+                    campus_id=s.campus_id,
+                    category_id=s.category_id,
                     college_id=s.college_id,
                 )
             )
-        elif (case.campus_id, case.category_id, case.college_id) != (s.campus_id, s.category_id, s.college_id):
+        elif (case.campus_id, case.category_id, case.college_id) != (
+            s.campus_id,
+            s.category_id,
+            s.college_id,
+        ):
             case.campus_id, case.category_id, case.college_id = s.campus_id, s.category_id, s.college_id
             changed.append(case)
         else:
@@ -168,8 +175,13 @@ def launch_campaign(*, campaign, actor, actor_label=""):
               AND NOT EXISTS (SELECT 1 FROM {t_task} t WHERE t.case_id = c.id AND t.item_id = sc.item_id)
         """
         params = [
-            Item.Method.BLACKLIST, Item.Method.BLACKLIST, Channel.LAUNCH,
-            actor.pk if actor else None, db_now, True, campaign.pk,
+            Item.Method.BLACKLIST,
+            Item.Method.BLACKLIST,
+            Channel.LAUNCH,
+            actor.pk if actor else None,
+            db_now,
+            True,
+            campaign.pk,
         ]
         with connection.cursor() as cur:
             cur.execute(sql, params)
@@ -182,17 +194,23 @@ def launch_campaign(*, campaign, actor, actor_label=""):
                 SELECT t.campaign_id, t.case_id, t.id, %s, '', t.state, t.reason, t.amount, %s, %s, %s, %s, %s
                 FROM {t_task} t WHERE t.campaign_id = %s AND t.id > %s
                 """,
-                ["create", Channel.LAUNCH, actor.pk if actor else None, label, "{}", db_now, campaign.pk,
-                 before_max],
+                [
+                    "create",
+                    Channel.LAUNCH,
+                    actor.pk if actor else None,
+                    label,
+                    "{}",
+                    db_now,
+                    campaign.pk,
+                    before_max,
+                ],
             )
         if campaign.launched_at is None:
             campaign.launched_at = now
             campaign.save(update_fields=["launched_at"])
     result = LaunchResult(tasks_created=created)
     result.cases = Case.objects.filter(campaign=campaign).count()
-    result.unserved_cases = (
-        Case.objects.filter(campaign=campaign).exclude(tasks__isnull=False).distinct().count()
-    )
+    result.unserved_cases = Case.objects.filter(campaign=campaign).exclude(tasks__isnull=False).distinct().count()
     return result
 
 
@@ -270,9 +288,7 @@ def task_clear(*, task, actor, channel, note="", actor_label=""):
     _check_can_complete(task)
     now = timezone.now()
     _set(task, state=TaskState.DONE, reason="", amount=None, actor=actor, channel=channel, now=now)
-    AuditEvent.objects.create(
-        **_event_kwargs(task, "clear", before, actor, channel, actor_label, note, None, now)
-    )
+    AuditEvent.objects.create(**_event_kwargs(task, "clear", before, actor, channel, actor_label, note, None, now))
     return TaskChange(task=task, changed=True, before=before, message=_("Done."))
 
 
@@ -384,7 +400,9 @@ def apply_list(*, campaign, item, rows, actor, mode="replace", source="", actor_
     students = dict(Student.objects.filter(student_no__in=rows_by_no).values_list("student_no", "id"))
     result.not_on_roster = sorted(set(rows_by_no) - set(students))
 
-    active = {e.student_no: e for e in ListEntry.objects.select_for_update().filter(campaign=campaign, item=item, active=True)}
+    active = {
+        e.student_no: e for e in ListEntry.objects.select_for_update().filter(campaign=campaign, item=item, active=True)
+    }
     released, new_entries = [], []
     for no, entry in active.items():
         row = rows_by_no.get(no)
@@ -402,9 +420,18 @@ def apply_list(*, campaign, item, rows, actor, mode="replace", source="", actor_
             continue
         new_entries.append(
             ListEntry(
-                campaign=campaign, item=item, student_no=no, student_id=students.get(no), name=row.name,
-                reason=row.reason, amount=row.amount, quantity=row.quantity, source=source, active=True,
-                added_at=now, added_by=actor,
+                campaign=campaign,
+                item=item,
+                student_no=no,
+                student_id=students.get(no),
+                name=row.name,
+                reason=row.reason,
+                amount=row.amount,
+                quantity=row.quantity,
+                source=source,
+                active=True,
+                added_at=now,
+                added_by=actor,
             )
         )
     for e in released:
@@ -443,11 +470,23 @@ def apply_list(*, campaign, item, rows, actor, mode="replace", source="", actor_
         result.tasks_changed[key] = result.tasks_changed.get(key, 0) + 1
         events.append(
             AuditEvent(
-                campaign_id=task.campaign_id, case_id=task.case_id, task_id=task.pk, action="list",
-                state_before=before, state_after=state, reason=reason, amount=amount, channel=Channel.LIST,
-                actor=actor, actor_label=label, detail={"source": source} if source else {}, created_at=now,
+                campaign_id=task.campaign_id,
+                case_id=task.case_id,
+                task_id=task.pk,
+                action="list",
+                state_before=before,
+                state_after=state,
+                reason=reason,
+                amount=amount,
+                channel=Channel.LIST,
+                actor=actor,
+                actor_label=label,
+                detail={"source": source} if source else {},
+                created_at=now,
             )
         )
-    Task.objects.bulk_update(changed, ["state", "reason", "amount", "channel", "updated_by", "updated_at"], batch_size=2000)
+    Task.objects.bulk_update(
+        changed, ["state", "reason", "amount", "channel", "updated_by", "updated_at"], batch_size=2000
+    )
     AuditEvent.objects.bulk_create(events, batch_size=2000)
     return result

@@ -50,7 +50,10 @@ class Scan(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["station", "created_at"]), models.Index(fields=["desk", "created_at"])]
+        indexes = [
+            models.Index(fields=["station", "created_at"]),
+            models.Index(fields=["desk", "created_at"]),
+        ]
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
 

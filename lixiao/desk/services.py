@@ -37,22 +37,22 @@ def find_students(*, scope, text):
     if not value:
         return [], ""
     cards = Card.objects.filter(number=value, active=True, student__in=Student.objects.filter(scope.student_q()))
-    students = [c.student for c in cards.select_related("student", "student__college")[:5]]
+    students = [
+        c.student
+        for c in cards.select_related("student", "student__college", "student__category", "student__campus")[:5]
+    ]
     if students:
         return students, "card"
-    by_no = list(Student.objects.filter(scope.student_q(), student_no__iexact=value)[:2])
+    people = Student.objects.filter(scope.student_q()).select_related("college", "category", "campus")
+    by_no = list(people.filter(student_no__iexact=value)[:2])
     if by_no:
         return by_no, "student_no"
-    by_name = list(
-        Student.objects.filter(scope.student_q())
-        .filter(Q(name=text.strip()) | Q(name_latin__iexact=text.strip()))
-        .select_related("college")[: MAX_NAME_MATCHES + 1]
-    )
+    by_name = list(people.filter(Q(name=text.strip()) | Q(name_latin__iexact=text.strip()))[: MAX_NAME_MATCHES + 1])
     if not by_name and len(text.strip()) >= 2:
         by_name = list(
-            Student.objects.filter(scope.student_q())
-            .filter(Q(name__contains=text.strip()) | Q(name_latin__icontains=text.strip()))
-            .select_related("college")[: MAX_NAME_MATCHES + 1]
+            people.filter(Q(name__contains=text.strip()) | Q(name_latin__icontains=text.strip()))[
+                : MAX_NAME_MATCHES + 1
+            ]
         )
     return by_name, "name" if by_name else ""
 
@@ -104,7 +104,11 @@ def handle_scan(*, scope, station, clerk, raw, campaign):
     student = students[0]
     log.student = student
     outcome = act_on_student(
-        scope=scope, station=station, clerk=clerk, campaign=campaign, student=student,
+        scope=scope,
+        station=station,
+        clerk=clerk,
+        campaign=campaign,
+        student=student,
         clear=bool(station and station.clear_on_swipe and matched_by in {"card", "student_no"}),
     )
     log.result = outcome.result

@@ -63,8 +63,12 @@ def counter(request, scope):
         request,
         "desk/counter.html",
         {
-            "scope": scope, "campaign": campaign, "station": station, "queue": queue,
-            "stats": _today_stats(scope, request.user), "recent": _recent(scope, request.user),
+            "scope": scope,
+            "campaign": campaign,
+            "station": station,
+            "queue": queue,
+            "stats": _today_stats(scope, request.user),
+            "recent": _recent(scope, request.user),
         },
     )
 
@@ -77,8 +81,13 @@ def _result(request, scope, campaign, station, outcome):
         request,
         "desk/_result.html",
         {
-            "scope": scope, "campaign": campaign, "station": station, "outcome": outcome, "tasks": tasks,
-            "stats": _today_stats(scope, request.user), "recent": _recent(scope, request.user),
+            "scope": scope,
+            "campaign": campaign,
+            "station": station,
+            "outcome": outcome,
+            "tasks": tasks,
+            "stats": _today_stats(scope, request.user),
+            "recent": _recent(scope, request.user),
         },
     )
 
@@ -118,14 +127,21 @@ def task_action(request, scope, task_id, action):
     channel = Channel.APPROVAL if scope.kind != "department" else Channel.COUNTER
     try:
         if action == "clear":
-            change = engine.task_clear(task=task, actor=request.user, channel=channel, note=request.POST.get("note", ""))
+            change = engine.task_clear(
+                task=task, actor=request.user, channel=channel, note=request.POST.get("note", "")
+            )
         elif action == "block":
             change = engine.task_block(
-                task=task, actor=request.user, channel=channel,
-                reason=request.POST.get("reason", ""), amount=request.POST.get("amount") or None,
+                task=task,
+                actor=request.user,
+                channel=channel,
+                reason=request.POST.get("reason", ""),
+                amount=request.POST.get("amount") or None,
             )
         elif action == "waive":
-            change = engine.task_waive(task=task, actor=request.user, channel=channel, reason=request.POST.get("reason", ""))
+            change = engine.task_waive(
+                task=task, actor=request.user, channel=channel, reason=request.POST.get("reason", "")
+            )
         else:
             raise Http404
         outcome.changes.append(change)

@@ -52,7 +52,10 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=40, unique=True)
     name_en = models.CharField(_("English name"), max_length=60, blank=True)
     office = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="managed_categories", verbose_name=_("managing office")
+        Department,
+        on_delete=models.PROTECT,
+        related_name="managed_categories",
+        verbose_name=_("managing office"),
     )
     international = models.BooleanField(_("international"), default=False)
     sort = models.PositiveSmallIntegerField(_("order"), default=0)

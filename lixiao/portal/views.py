@@ -33,7 +33,12 @@ def home(request):
     return render(
         request,
         "portal/home.html",
-        {"student": student, "case": case, "tasks": tasks, "progress": case_progress(tasks) if case else None},
+        {
+            "student": student,
+            "case": case,
+            "tasks": tasks,
+            "progress": case_progress(tasks) if case else None,
+        },
     )
 
 
@@ -41,7 +46,7 @@ def home(request):
 @require_POST
 def confirm(request, task_id):
     """A self-service item: the student confirms it online."""
-    student, case = _own_case(request)
+    _student, case = _own_case(request)
     if case is None:
         raise Http404
     task = get_object_or_404(Task, pk=task_id, case=case, item__handler=Item.Handler.STUDENT)

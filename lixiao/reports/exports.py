@@ -15,8 +15,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def task_headers():
     return [
-        _("Student number"), _("Name"), _("Campus"), _("Category"), _("College"), _("Department"), _("Item"),
-        _("Must-do"), _("State"), _("Reason"), _("Amount"), _("Channel"), _("Updated"),
+        _("Student number"),
+        _("Name"),
+        _("Campus"),
+        _("Category"),
+        _("College"),
+        _("Department"),
+        _("Item"),
+        _("Must-do"),
+        _("State"),
+        _("Reason"),
+        _("Amount"),
+        _("Channel"),
+        _("Updated"),
     ]
 
 
@@ -25,19 +36,54 @@ def task_rows(campaign, categories=None):
     if categories is not None:
         qs = qs.filter(case__category__in=categories)
     qs = qs.order_by("case__student__student_no", "item__sort").values_list(
-        "case__student__student_no", "case__student__name", "case__student__name_latin", "case__campus__name",
-        "case__category__name", "case__college__name", "item__department__name", "item__name", "required", "state",
-        "reason", "amount", "channel", "updated_at",
+        "case__student__student_no",
+        "case__student__name",
+        "case__student__name_latin",
+        "case__campus__name",
+        "case__category__name",
+        "case__college__name",
+        "item__department__name",
+        "item__name",
+        "required",
+        "state",
+        "reason",
+        "amount",
+        "channel",
+        "updated_at",
     )
     states = dict(Task._meta.get_field("state").choices)
     channels = dict(Task._meta.get_field("channel").choices)
     yes, no = _("must-do"), _("optional")
-    for no_, name, latin, campus, cat, college, dept, item, req, state, reason, amount, channel, updated in qs.iterator(
-        chunk_size=5000
-    ):
+    for (
+        no_,
+        name,
+        latin,
+        campus,
+        cat,
+        college,
+        dept,
+        item,
+        req,
+        state,
+        reason,
+        amount,
+        channel,
+        updated,
+    ) in qs.iterator(chunk_size=5000):
         yield [
-            no_, name or latin, campus, cat, college or "", dept, item, yes if req else no, str(states[state]), reason,
-            amount, str(channels.get(channel, channel)), timezone.localtime(updated).strftime("%Y-%m-%d %H:%M:%S"),
+            no_,
+            name or latin,
+            campus,
+            cat,
+            college or "",
+            dept,
+            item,
+            yes if req else no,
+            str(states[state]),
+            reason,
+            amount,
+            str(channels.get(channel, channel)),
+            timezone.localtime(updated).strftime("%Y-%m-%d %H:%M:%S"),
         ]
 
 

@@ -49,7 +49,9 @@ def overview(campaign, categories):
     return {
         "funnel": funnel(campaign, categories),
         "items": _rows(by_item, items),
-        "departments": _rows(by_dept, Department.objects.select_related("campus").filter(pk__in=[k[0] for k in by_dept])),
+        "departments": _rows(
+            by_dept, Department.objects.select_related("campus").filter(pk__in=[k[0] for k in by_dept])
+        ),
         "colleges": _rows(by_college, College.objects.filter(pk__in=[k[0] for k in by_college])),
         "categories": _rows(by_category, Category.objects.filter(pk__in=[k[0] for k in by_category])),
         "campuses": _rows(by_campus, Campus.objects.filter(pk__in=[k[0] for k in by_campus])),

@@ -28,7 +28,9 @@ class Item(models.Model):
     handler = models.CharField(_("handled by"), max_length=12, choices=Handler.choices, default=Handler.DEPARTMENT)
     method = models.CharField(_("cleared by"), max_length=12, choices=Method.choices, default=Method.COUNTER)
     final = models.BooleanField(
-        _("certificate collection"), default=False, help_text=_("Can only be done once every must-do item is done.")
+        _("certificate collection"),
+        default=False,
+        help_text=_("Can only be done once every must-do item is done."),
     )
     prerequisites = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="dependents", verbose_name=_("prerequisites")

@@ -70,8 +70,12 @@ def load_reference(seed_dir=None):
         departments[(d["campus"], d["name"])], _ = Department.objects.update_or_create(
             code=d["code"],
             defaults={
-                "name": d["name"], "campus": campuses[d["campus"]], "kind": d.get("kind", Department.Kind.OFFICE),
-                "place": d.get("place", ""), "phone": d.get("phone", ""), "sort": sort,
+                "name": d["name"],
+                "campus": campuses[d["campus"]],
+                "kind": d.get("kind", Department.Kind.OFFICE),
+                "place": d.get("place", ""),
+                "phone": d.get("phone", ""),
+                "sort": sort,
             },
         )
 
@@ -81,8 +85,11 @@ def load_reference(seed_dir=None):
         categories[c["code"]], _ = Category.objects.update_or_create(
             code=c["code"],
             defaults={
-                "name": c["name"], "name_en": c.get("name_en", ""), "sort": sort,
-                "office": departments[(office_campus, office_name)], "international": c.get("international", False),
+                "name": c["name"],
+                "name_en": c.get("name_en", ""),
+                "sort": sort,
+                "office": departments[(office_campus, office_name)],
+                "international": c.get("international", False),
             },
         )
 
@@ -110,10 +117,15 @@ def load_reference(seed_dir=None):
             item, _ = Item.objects.update_or_create(
                 code=spec["code"],
                 defaults={
-                    "name": spec["name"], "name_en": spec.get("name_en", ""), "department": dept,
-                    "handler": spec.get("handler", Item.Handler.DEPARTMENT), "method": spec["method"],
-                    "final": spec.get("final", False), "place": spec.get("place", dept.place),
-                    "hours": spec.get("hours", ""), "instructions": spec.get("instructions", ""),
+                    "name": spec["name"],
+                    "name_en": spec.get("name_en", ""),
+                    "department": dept,
+                    "handler": spec.get("handler", Item.Handler.DEPARTMENT),
+                    "method": spec["method"],
+                    "final": spec.get("final", False),
+                    "place": spec.get("place", dept.place),
+                    "hours": spec.get("hours", ""),
+                    "instructions": spec.get("instructions", ""),
                     "sort": dept.sort * 10 + sort,
                 },
             )
@@ -127,14 +139,18 @@ def load_reference(seed_dir=None):
             for col in columns:
                 campus_code, cat_code = column_pairs(col)
                 scope, _ = ItemScope.objects.update_or_create(
-                    item=item, campus=campuses[campus_code], category=categories[cat_code],
+                    item=item,
+                    campus=campuses[campus_code],
+                    category=categories[cat_code],
                     defaults={"required": spec.get("required", True)},
                 )
                 wanted.add(scope.pk)
             ItemScope.objects.filter(item=item).exclude(pk__in=wanted).delete()
             scope_count += len(wanted)
         if covered != set(dept_columns):
-            raise ReferenceError(f"{d['name']} ({d['campus']}): no item for columns {sorted(set(dept_columns) - covered)}")
+            raise ReferenceError(
+                f"{d['name']} ({d['campus']}): no item for columns {sorted(set(dept_columns) - covered)}"
+            )
     for item, spec in items.values():
         item.prerequisites.set([items[code][0] for code in spec.get("prerequisites", [])])
 

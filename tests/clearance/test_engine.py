@@ -14,15 +14,24 @@ from tests.conftest import task_of
 def test_launch_sets_first_states_from_lists(campaign, make_student, launch):
     listed, free = make_student(), make_student()
     services.apply_list(
-        campaign=campaign, item=Item.objects.get(code="tsg-books"), actor=None,
+        campaign=campaign,
+        item=Item.objects.get(code="tsg-books"),
+        actor=None,
         rows=[ListRow(student_no=listed.student_no, reason="未还图书 2 册", amount=Decimal("12.50"), quantity=2)],
     )
     services.apply_list(
-        campaign=campaign, item=Item.objects.get(code="hq-dorm"), actor=None, rows=[ListRow(student_no=free.student_no)]
+        campaign=campaign,
+        item=Item.objects.get(code="hq-dorm"),
+        actor=None,
+        rows=[ListRow(student_no=free.student_no)],
     )
     launch(listed, free)
     blocked = task_of(listed, "tsg-books")
-    assert (blocked.state, blocked.reason, blocked.amount) == (TaskState.BLOCKED, "未还图书 2 册", Decimal("12.50"))
+    assert (blocked.state, blocked.reason, blocked.amount) == (
+        TaskState.BLOCKED,
+        "未还图书 2 册",
+        Decimal("12.50"),
+    )
     assert task_of(free, "tsg-books").state == TaskState.DONE  # blacklist: passes unless listed
     assert task_of(free, "hq-dorm").state == TaskState.PENDING  # scope: listed resident must check out
     assert task_of(listed, "hq-dorm").state == TaskState.NOT_NEEDED
@@ -56,7 +65,9 @@ def test_clear_is_idempotent_and_audited_once(campaign, make_student, launch, ma
 def test_prerequisite_must_be_done_first(campaign, make_student, launch):
     s = make_student()
     services.apply_list(
-        campaign=campaign, item=Item.objects.get(code="tsg-books"), actor=None,
+        campaign=campaign,
+        item=Item.objects.get(code="tsg-books"),
+        actor=None,
         rows=[ListRow(student_no=s.student_no, reason="欠款", amount=Decimal(5))],
     )
     launch(s)
@@ -86,7 +97,10 @@ def test_certificate_refused_while_a_must_do_item_is_open(campaign, make_student
 def test_optional_items_do_not_hold_the_certificate(campaign, make_student, launch):
     s = make_student(category="UG")
     services.apply_list(
-        campaign=campaign, item=Item.objects.get(code="tw-league"), actor=None, rows=[ListRow(student_no=s.student_no)]
+        campaign=campaign,
+        item=Item.objects.get(code="tw-league"),
+        actor=None,
+        rows=[ListRow(student_no=s.student_no)],
     )
     launch(s)
     league = task_of(s, "tw-league")
@@ -110,7 +124,9 @@ def test_block_needs_a_reason_and_waive_keeps_it(campaign, make_student, launch)
     t.refresh_from_db()
     assert (t.state, t.reason) == ("waived", "已离校，特批")
     assert list(AuditEvent.objects.filter(task=t).order_by("id").values_list("action", flat=True)) == [
-        "create", "block", "waive",
+        "create",
+        "block",
+        "waive",
     ]
 
 
@@ -119,26 +135,36 @@ def test_list_replace_releases_and_keeps_history(campaign, make_student, launch)
     item = Item.objects.get(code="tsg-books")
     launch(a, b)
     r1 = services.apply_list(
-        campaign=campaign, item=item, actor=None,
+        campaign=campaign,
+        item=item,
+        actor=None,
         rows=[ListRow(student_no=a.student_no, reason="x"), ListRow(student_no=b.student_no, reason="y")],
     )
     assert r1.tasks_changed == {"done->blocked": 2}
-    r2 = services.apply_list(campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=b.student_no, reason="y")])
+    r2 = services.apply_list(
+        campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=b.student_no, reason="y")]
+    )
     assert r2.entries_released == 1 and r2.tasks_changed == {"blocked->done": 1}
     assert task_of(a, "tsg-books").state == "done"
     released = ListEntry.objects.get(student_no=a.student_no, active=False)
     assert released.released_at is not None and released.release_reason
-    r3 = services.apply_list(campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=b.student_no, reason="y")])
+    r3 = services.apply_list(
+        campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=b.student_no, reason="y")]
+    )
     assert (r3.entries_added, r3.entries_released, r3.tasks_changed) == (0, 0, {})
 
 
 def test_list_leaves_a_clerks_decision_alone(campaign, make_student, launch):
     s = make_student()
     item = Item.objects.get(code="tsg-books")
-    services.apply_list(campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=s.student_no, reason="欠款")])
+    services.apply_list(
+        campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=s.student_no, reason="欠款")]
+    )
     launch(s)
     services.task_clear(task=task_of(s, "tsg-books"), actor=None, channel=Channel.COUNTER)  # paid at the desk
-    r = services.apply_list(campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=s.student_no, reason="欠款")])
+    r = services.apply_list(
+        campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=s.student_no, reason="欠款")]
+    )
     assert r.kept_manual == 1 and task_of(s, "tsg-books").state == "done"
     r = services.apply_list(
         campaign=campaign, item=item, actor=None, rows=[ListRow(student_no=s.student_no, reason="欠款 2")]
@@ -150,7 +176,9 @@ def test_list_numbers_not_on_roster_are_reported(campaign, make_student, launch)
     s = make_student()
     launch(s)
     r = services.apply_list(
-        campaign=campaign, item=Item.objects.get(code="cw-fees"), actor=None,
+        campaign=campaign,
+        item=Item.objects.get(code="cw-fees"),
+        actor=None,
         rows=[ListRow(student_no=s.student_no, reason="学费"), ListRow(student_no="X999", reason="学费")],
     )
     assert r.not_on_roster == ["X999"]

@@ -39,9 +39,17 @@ def test_every_department_row_has_items(reference):
 
 
 def test_loading_twice_changes_nothing(reference):
-    before = (Item.objects.count(), Department.objects.count(), sum(i.scopes.count() for i in Item.objects.all()))
+    before = (
+        Item.objects.count(),
+        Department.objects.count(),
+        sum(i.scopes.count() for i in Item.objects.all()),
+    )
     load_reference()
-    after = (Item.objects.count(), Department.objects.count(), sum(i.scopes.count() for i in Item.objects.all()))
+    after = (
+        Item.objects.count(),
+        Department.objects.count(),
+        sum(i.scopes.count() for i in Item.objects.all()),
+    )
     assert before == after
 
 
@@ -52,7 +60,9 @@ def test_a_student_gets_exactly_the_departments_table2_marks(column, make_studen
     student = make_student(category=category, campus=campus_code)
     launch(student)
     got = set(
-        Task.objects.filter(case__student=student).values_list("item__department__campus__name", "item__department__name")
+        Task.objects.filter(case__student=student).values_list(
+            "item__department__campus__name", "item__department__name"
+        )
     )
     expected = {(campus, dept) for campus, dept, cols in TABLE2 if cols[column]}
     assert got == expected

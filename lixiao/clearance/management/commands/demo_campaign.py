@@ -53,8 +53,11 @@ class Command(BaseCommand):
         )
         campaign.categories.set(Category.objects.all())
         for name in ROSTERS:
-            self._apply(folder / name, lambda data, fn: preview_roster(data=data, filename=fn, campaign=campaign),
-                        lambda p: apply_roster(preview=p, campaign=campaign, actor=None))
+            self._apply(
+                folder / name,
+                lambda data, fn: preview_roster(data=data, filename=fn, campaign=campaign),
+                lambda p: apply_roster(preview=p, campaign=campaign, actor=None),
+            )
         for name, item_code in LISTS:
             item = Item.objects.get(code=item_code)
             self._apply(

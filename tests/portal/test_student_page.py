@@ -1,0 +1,101 @@
+"""The student's page: every item with state, who handles it, where and when, what is left, the certificate."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lixiao.clearance.models import AuditEvent, Channel
+from lixiao.clearance.services import ListRow, apply_list, task_clear
+from lixiao.rules.models import Item
+from tests.conftest import task_of
+
+
+@pytest.fixture
+def student_client(client, make_student, launch, campaign, make_user):
+    s = make_student(category="UG")
+    apply_list(
+        campaign=campaign,
+        item=Item.objects.get(code="tsg-books"),
+        actor=None,
+        rows=[ListRow(student_no=s.student_no, reason="未还图书 2 册，欠款 35.80 元")],
+    )
+    launch(s)
+    s.user = make_user(s.student_no)
+    s.save(update_fields=["user"])
+    client.force_login(s.user)
+    return client, s
+
+
+def test_student_sees_items_reasons_places_and_what_is_left(student_client):
+    client, s = student_client
+    r = client.get(reverse("portal:home"))
+    assert r.status_code == 200
+    page = r.text
+    assert s.student_no in page
+    assert "图书归还与欠款清缴" in page and "未还图书 2 册，欠款 35.80 元" in page
+    assert "主校区 图书馆 1 楼总服务台" in page  # where
+    assert "8:00-21:00" in page  # when
+    assert 'data-item="tsg-books" data-state="blocked"' in page
+    assert 'data-item="hq-dorm" data-state="not_needed"' in page
+    assert "领取毕业证书和学位证书" in page
+
+
+def test_page_reflects_a_counter_clear_at_once(student_client):
+    client, s = student_client
+    task_clear(task=task_of(s, "tsg-books"), actor=None, channel=Channel.COUNTER)
+    assert 'data-item="tsg-books" data-state="done"' in client.get(reverse("portal:home")).text
+
+
+def test_master_confirms_archive_destination_online(client, make_student, launch, make_user):
+    s = make_student(category="MD")
+    launch(s)
+    s.user = make_user(s.student_no)
+    s.save(update_fields=["user"])
+    client.force_login(s.user)
+    t = task_of(s, "da-archive")
+    r = client.post(reverse("portal:confirm", kwargs={"task_id": t.pk}), follow=True)
+    assert r.status_code == 200
+    assert task_of(s, "da-archive").state == "done"
+    assert AuditEvent.objects.get(task=t, action="clear").channel == "portal"
+    # A counter item cannot be "confirmed" by the student.
+    other = task_of(s, "wx-account")
+    assert client.post(reverse("portal:confirm", kwargs={"task_id": other.pk})).status_code == 404
+    assert task_of(s, "wx-account").state == "pending"
+
+
+def test_student_cannot_touch_another_students_task(client, make_student, launch, make_user):
+    me, other = make_student(category="MD"), make_student(category="MD")
+    launch(me, other)
+    me.user = make_user(me.student_no)
+    me.save(update_fields=["user"])
+    client.force_login(me.user)
+    t = task_of(other, "da-archive")
+    assert client.post(reverse("portal:confirm", kwargs={"task_id": t.pk})).status_code == 404
+    assert task_of(other, "da-archive").state == "pending"
+
+
+def test_can_collect_once_everything_is_done(student_client):
+    client, s = student_client
+    for code in ["tsg-books"]:
+        task_clear(task=task_of(s, code), actor=None, channel=Channel.COUNTER)
+    for t in s.cases.get().tasks.filter(required=True, item__final=False, state="pending"):
+        task_clear(task=t, actor=None, channel=Channel.COUNTER)
+    page = client.get(reverse("portal:home")).text
+    assert "can collect your certificates" in page or "可以领取" in page
+
+
+def test_student_page_queries_are_bounded(client, make_student, launch, make_user):
+    students = [make_student(category="MD") for _ in range(3)]
+    launch(*students)
+    s = students[0]
+    s.user = make_user(s.student_no)
+    s.save(update_fields=["user"])
+    client.force_login(s.user)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("portal:home"))
+    before = len(ctx.captured_queries)
+    launch(*[make_student(category="MD") for _ in range(40)])
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("portal:home"))
+    assert len(ctx.captured_queries) == before <= 12
