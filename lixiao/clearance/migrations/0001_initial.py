@@ -133,7 +133,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='listentry',
-            index=models.Index(fields=['campaign', 'item', 'active'], name='clearance_l_campaig_1862fe_idx'),
+            index=models.Index(fields=['campaign', 'item', 'student', 'active'], name='clearance_l_campaig_7e9b4f_idx'),
         ),
         migrations.AddConstraint(
             model_name='listentry',
