@@ -1,0 +1,106 @@
+"""What roster and list imports share: issues named by file, row and column, the refusal, small helpers."""
+
+from dataclasses import asdict, dataclass
+
+from django.utils.translation import gettext as _
+
+from lixiao.lib.tabular import Table, TableError
+
+# Reading a big roster needs many `IN (...)` lookups; keep each one well under every backend's limit.
+LOOKUP_CHUNK = 900
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem found in a file: an error (nothing is applied) or a warning (shown, not blocking)."""
+
+    filename: str
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self):
+        """'file:row:column: message'; 'file: message' for what concerns the whole file."""
+        if self.row is None and not self.column:
+            return f"{self.filename}: {self.message}"
+        return f"{self.filename}:{self.row or ''}:{self.column}: {self.message}"
+
+    def as_dict(self):
+        return asdict(self)
+
+
+class ImportRefused(Exception):
+    """An import that cannot be applied. ``errors`` is a list of Issue; ``preview`` the preview refused."""
+
+    def __init__(self, errors, *, preview=None, message=""):
+        self.errors = list(errors)
+        self.preview = preview
+        self.message = message or _("The file has errors; nothing was imported.")
+        super().__init__(self.message)
+
+    def __str__(self):
+        lines = [str(self.message), *(str(issue) for issue in self.errors)]
+        return "\n".join(lines)
+
+
+def table_error_issue(error: TableError, filename: str) -> Issue:
+    """A TableError (the file cannot be read at all) as an Issue; the reader's English text translated."""
+    message = error.message
+    prefix = f"{filename}: "
+    if message.startswith(prefix):
+        message = message[len(prefix) :]
+    return Issue(filename, error.row, error.column or "", _(message))
+
+
+def table_header(table: Table | None) -> dict:
+    """What the preview shows of how the file was read: encoding, separator, sheet, the decoded header."""
+    if table is None:
+        return {
+            "encoding": "",
+            "delimiter": "",
+            "sheet": "",
+            "header_row": None,
+            "headers": [],
+            "columns": {},
+        }
+    return {
+        "encoding": table.encoding,
+        "delimiter": {"\t": "TAB"}.get(table.delimiter, table.delimiter or ""),
+        "sheet": table.sheet or "",
+        "header_row": table.header_row,
+        "headers": list(table.headers),
+        "columns": dict(table.columns),
+    }
+
+
+def footer_warning(table: Table) -> Issue | None:
+    """A warning when a '合计：N人' footer does not match the number of data rows read."""
+    if table.footer_total is None or table.footer_total == len(table.rows):
+        return None
+    footer_row = next((number for number, reason in table.skipped if reason == "footer"), None)
+    return Issue(
+        table.filename,
+        footer_row,
+        "",
+        _("The footer gives a total of %(total)d but %(rows)d data rows were read.")
+        % {"total": table.footer_total, "rows": len(table.rows)},
+    )
+
+
+def chunks(values, size=LOOKUP_CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def fetch_in(queryset, field, values):
+    """Evaluate ``queryset.filter(<field>__in=values)`` in chunks; returns a list."""
+    out = []
+    for part in chunks(values):
+        out.extend(queryset.filter(**{f"{field}__in": part}))
+    return out
+
+
+def matches(text: str, *options: str) -> bool:
+    key = text.strip().casefold()
+    return any(key == option.casefold() for option in options)

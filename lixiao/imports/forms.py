@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lixiao.clearance.models import Campaign
+
+
+class RosterUploadForm(forms.Form):
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
+    file = forms.FileField(label=_("Roster file (.xlsx, .csv or .txt)"))
+
+
+class ListUploadForm(forms.Form):
+    MODES = [
+        ("replace", _("Replace: the file is the whole list; students not in it are released")),
+        ("append", _("Append: add the students in the file; release nobody")),
+    ]
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
+    mode = forms.ChoiceField(label=_("Mode"), choices=MODES, initial="replace")
+    file = forms.FileField(label=_("List file (.xlsx, .csv or .txt)"))
