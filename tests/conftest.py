@@ -18,6 +18,11 @@ SEED = Path(settings.BASE_DIR).parent / "shared" / "seed"
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reference(db):
     load_reference()

@@ -6,7 +6,18 @@ from django.urls import reverse
 from lixiao.accounts.access import DeskScope
 from lixiao.directory.models import Department, Membership, Staff
 
-ROLES = ["admin", "office", "clerk", "other_clerk", "college", "advisor", "student", "other_student", "nobody", "anonymous"]
+ROLES = [
+    "admin",
+    "office",
+    "clerk",
+    "other_clerk",
+    "college",
+    "advisor",
+    "student",
+    "other_student",
+    "nobody",
+    "anonymous",
+]
 
 # page -> {role: status}; anything not listed is 404 for a logged-in user, 302 (to login) for anonymous
 EXPECTED = {

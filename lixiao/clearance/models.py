@@ -147,7 +147,7 @@ class ListEntry(models.Model):
     release_reason = models.CharField(_("release reason"), max_length=255, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["campaign", "item", "student", "active"])]
+        indexes = [models.Index(fields=["campaign", "item", "student_no", "active"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "item", "student_no"],

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,24 +48,6 @@ def _actor_label(actor, label=""):
     return actor.get_username()
 
 
-def _event(*, task, action, before, actor, channel, actor_label="", reason="", amount=None, now=None, detail=None):
-    return AuditEvent(
-        campaign_id=task.campaign_id,
-        case_id=task.case_id,
-        task_id=task.pk,
-        action=action,
-        state_before=before,
-        state_after=task.state,
-        reason=reason or task.reason,
-        amount=amount if amount is not None else task.amount,
-        channel=channel,
-        actor=actor,
-        actor_label=_actor_label(actor, actor_label),
-        detail=detail or {},
-        created_at=now or timezone.now(),
-    )
-
-
 # --- roster and launch ------------------------------------------------------------------------------------
 
 
@@ -74,6 +56,7 @@ class EnrollResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    tasks_created: int = 0
 
 
 @transaction.atomic
@@ -116,6 +99,13 @@ def enroll_students(*, campaign, students, actor, actor_label=""):
     Case.objects.bulk_create(new_cases, batch_size=2000)
     Case.objects.bulk_update(changed, ["campus", "category", "college"], batch_size=2000)
     result.added, result.updated = len(new_cases), len(changed)
+    # Lists may come before the roster: link their entries to the students now known.
+    ListEntry.objects.filter(campaign=campaign, student__isnull=True).update(
+        student_id=Subquery(Student.objects.filter(student_no=OuterRef("student_no")).values("pk")[:1])
+    )
+    launched = Campaign.objects.filter(pk=campaign.pk, launched_at__isnull=False).exists()
+    if new_cases and launched:  # a late addition gets its tasks at once
+        result.tasks_created = launch_campaign(campaign=campaign, actor=actor, actor_label=actor_label).tasks_created
     return result
 
 
@@ -153,8 +143,8 @@ def launch_campaign(*, campaign, actor, actor_label=""):
         now = timezone.now()
         before_max = Task.objects.aggregate(m=Max("id"))["m"] or 0
         qn = connection.ops.quote_name
-        t_task, t_case, t_scope, t_item, t_entry = (
-            qn(m._meta.db_table) for m in (Task, Case, ItemScope, Item, ListEntry)
+        t_task, t_case, t_scope, t_item, t_entry, t_student = (
+            qn(m._meta.db_table) for m in (Task, Case, ItemScope, Item, ListEntry, Student)
         )
         t_cats = qn(Campaign.categories.through._meta.db_table)
         db_now = connection.ops.adapt_datetimefield_value(now)
@@ -169,8 +159,9 @@ def launch_campaign(*, campaign, actor, actor_label=""):
             JOIN {t_cats} cc ON cc.campaign_id = c.campaign_id AND cc.category_id = c.category_id
             JOIN {t_scope} sc ON sc.campus_id = c.campus_id AND sc.category_id = c.category_id
             JOIN {t_item} i ON i.id = sc.item_id
+            JOIN {t_student} st ON st.id = c.student_id
             LEFT JOIN {t_entry} le ON le.campaign_id = c.campaign_id AND le.item_id = sc.item_id
-                 AND le.student_id = c.student_id AND le.active = %s
+                 AND le.student_no = st.student_no AND le.active = %s
             WHERE c.campaign_id = %s
               AND NOT EXISTS (SELECT 1 FROM {t_task} t WHERE t.case_id = c.id AND t.item_id = sc.item_id)
         """
@@ -226,7 +217,7 @@ class TaskChange:
 
 
 def _locked_task(task):
-    return Task.objects.select_for_update().select_related("item", "case").get(pk=task.pk)
+    return Task.objects.select_for_update(of=("self",)).select_related("item", "case").get(pk=task.pk)
 
 
 def _open_prerequisites(task):
@@ -366,7 +357,7 @@ class ListResult:
     kept_manual: int = 0
 
 
-def _list_target(item, entry):
+def list_target(item, entry):
     """The state a list gives a task, as (state, reason, amount)."""
     m = Item.Method
     if item.method == m.BLACKLIST:
@@ -388,17 +379,22 @@ def apply_list(*, campaign, item, rows, actor, mode="replace", source="", actor_
     Tasks last decided by a person (counter, API, approval...) are kept as they are and counted.
     """
     if not item.list_driven:
-        _list_target(item, None)
+        list_target(item, None)
     if mode not in {"replace", "append"}:
         raise ClearanceError(code="bad_mode", message=_("Unknown list mode %(mode)s.") % {"mode": mode})
-    Campaign.objects.select_for_update().filter(pk=campaign.pk).exists()
+    Campaign.objects.select_for_update().get(pk=campaign.pk)  # one list change per campaign at a time
     now = timezone.now()
     result = ListResult()
     rows_by_no = {}
     for row in rows:
         rows_by_no[row.student_no] = row  # a repeated number: the last row wins (the importer reports repeats)
     students = dict(Student.objects.filter(student_no__in=rows_by_no).values_list("student_no", "id"))
-    result.not_on_roster = sorted(set(rows_by_no) - set(students))
+    on_roster = set(
+        Case.objects.filter(campaign=campaign, student__student_no__in=rows_by_no).values_list(
+            "student__student_no", flat=True
+        )
+    )
+    result.not_on_roster = sorted(set(rows_by_no) - on_roster)
 
     active = {
         e.student_no: e for e in ListEntry.objects.select_for_update().filter(campaign=campaign, item=item, active=True)
@@ -442,21 +438,18 @@ def apply_list(*, campaign, item, rows, actor, mode="replace", source="", actor_
     result.entries_added = len(new_entries)
     result.entries_released = len([e for e in released if e.student_no not in rows_by_no])
 
-    entry_by_student = {
-        e.student_id: e
-        for e in ListEntry.objects.filter(campaign=campaign, item=item, active=True, student_id__isnull=False)
-    }
+    entry_by_no = {e.student_no: e for e in ListEntry.objects.filter(campaign=campaign, item=item, active=True)}
     tasks = list(
-        Task.objects.select_for_update()
+        Task.objects.select_for_update(of=("self",))
         .filter(campaign=campaign, item=item)
-        .select_related("case")
-        .only("id", "state", "reason", "amount", "channel", "case_id", "campaign_id", "case__student_id")
+        .select_related("case__student")
+        .only("id", "state", "reason", "amount", "channel", "case_id", "campaign_id", "case__student__student_no")
     )
     changed, events = [], []
     label = _actor_label(actor, actor_label)
     for task in tasks:
-        entry = entry_by_student.get(task.case.student_id)
-        state, reason, amount = _list_target(item, entry)
+        entry = entry_by_no.get(task.case.student.student_no)
+        state, reason, amount = list_target(item, entry)
         if (task.state, task.reason, task.amount) == (state, reason, amount):
             continue
         if task.channel not in LIST_MANAGED_CHANNELS:

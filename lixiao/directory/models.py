@@ -86,8 +86,8 @@ class CampusCategory(models.Model):
 
 
 class College(models.Model):
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    code = models.CharField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True)
     place = models.CharField(_("place"), max_length=120, blank=True)
 
     class Meta:
@@ -103,7 +103,7 @@ class Staff(models.Model):
     """A member of staff known by staff number (advisors come from the rosters before they ever log in)."""
 
     staff_no = models.CharField(_("staff number"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name"), max_length=60, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
     )

@@ -183,3 +183,23 @@ def test_list_numbers_not_on_roster_are_reported(campaign, make_student, launch)
     )
     assert r.not_on_roster == ["X999"]
     assert ListEntry.objects.filter(student_no="X999", student__isnull=True, active=True).exists()
+
+
+def test_a_list_imported_before_the_roster_counts(campaign, make_student):
+    """Departments prepare lists before the registrar's roster arrives: the entry must still block at launch."""
+    item = Item.objects.get(code="tsg-books")
+    services.apply_list(
+        campaign=campaign, item=item, actor=None, rows=[ListRow(student_no="2026999999", reason="未还图书 1 册")]
+    )
+    s = make_student(student_no="2026999999")
+    services.enroll_students(campaign=campaign, students=[s], actor=None)
+    assert ListEntry.objects.get(student_no="2026999999").student == s
+    services.launch_campaign(campaign=campaign, actor=None)
+    assert task_of(s, "tsg-books").state == TaskState.BLOCKED
+
+
+def test_a_student_added_after_launch_gets_tasks_at_once(campaign, make_student, launch):
+    launch(make_student())
+    late = make_student()
+    r = services.enroll_students(campaign=campaign, students=[late], actor=None)
+    assert r.tasks_created == Task.objects.filter(case__student=late).count() > 0
