@@ -26,8 +26,10 @@ $(VENV)/.installed: pyproject.toml | check-python
 
 venv: $(VENV)/.installed
 
+# Compiled translations (.mo) are built, not committed.
 messages: venv
-	$(PY) manage.py compilemessages --ignore '.venv/*' -v 0
+	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then \
+	  $(PY) manage.py compilemessages --ignore '.venv/*' -v 0; fi
 
 # The demo: a fresh SQLite database, the seed's university, the June 2026 campaign on the sample rosters, the server.
 demo: venv messages
