@@ -78,7 +78,9 @@ def case_of(student):
 @pytest.fixture
 def make_user(db):
     def make(username, *, department=None, college=None, role=Membership.Role.CLERK, superuser=False):
-        user = get_user_model().objects.create_user(username=username, password="pw-12345678", is_superuser=superuser)
+        user = get_user_model().objects.create_user(
+            username=username, password="pw-12345678", is_superuser=superuser, is_staff=superuser
+        )
         if department:
             Membership.objects.create(user=user, department=Department.objects.get(code=department), role=role)
         if college:

@@ -1,0 +1,56 @@
+"""Campaigns are configured here; clearance state (cases, tasks, lists, audit) is read-only: it changes only
+through the engine's services (counters, imports, the API), never by editing rows."""
+
+from django.contrib import admin
+
+from lixiao.clearance.models import AuditEvent, Campaign, Case, ListEntry, Task
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "launch_on", "processing_from", "departure_on", "launched_at"]
+    filter_horizontal = ["categories"]
+    readonly_fields = ["launched_at"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["student", "campaign", "category", "campus", "college"]
+    list_filter = ["campaign", "category", "campus"]
+    list_select_related = ["student", "campaign", "category", "campus", "college"]
+    search_fields = ["student__student_no", "student__name"]
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ["case", "item", "required", "state", "reason", "amount", "channel", "updated_at"]
+    list_filter = ["campaign", "state", "item__department", "item"]
+    list_select_related = ["case__student", "case__campaign", "item"]
+    search_fields = ["case__student__student_no"]
+
+
+@admin.register(ListEntry)
+class ListEntryAdmin(ReadOnlyAdmin):
+    list_display = ["student_no", "name", "item", "reason", "amount", "active", "added_at", "released_at"]
+    list_filter = ["campaign", "item", "active"]
+    list_select_related = ["item"]
+    search_fields = ["student_no", "name"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "action", "state_before", "state_after", "channel", "actor_label", "task"]
+    list_filter = ["campaign", "action", "channel"]
+    list_select_related = ["task__item", "task__case__student", "task__case__campaign"]
+    search_fields = ["task__case__student__student_no", "actor_label"]
