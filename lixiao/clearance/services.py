@@ -148,35 +148,42 @@ def launch_campaign(*, campaign, actor, actor_label=""):
         )
         t_cats = qn(Campaign.categories.through._meta.db_table)
         db_now = connection.ops.adapt_datetimefield_value(now)
+        # The rows are computed (MATERIALIZED) before any is inserted: otherwise PostgreSQL's anti-join may rescan
+        # the task table as it grows under the insert, which is quadratic.
         sql = f"""
+            WITH new_tasks AS MATERIALIZED (
+                SELECT c.id AS case_id, c.campaign_id, sc.item_id, sc.required, {_initial_state_sql()} AS state,
+                       CASE WHEN le.id IS NOT NULL AND i.method = %s THEN le.reason ELSE '' END AS reason,
+                       CASE WHEN le.id IS NOT NULL AND i.method = %s THEN le.amount ELSE NULL END AS amount
+                FROM {t_case} c
+                JOIN {t_cats} cc ON cc.campaign_id = c.campaign_id AND cc.category_id = c.category_id
+                JOIN {t_scope} sc ON sc.campus_id = c.campus_id AND sc.category_id = c.category_id
+                JOIN {t_item} i ON i.id = sc.item_id
+                JOIN {t_student} st ON st.id = c.student_id
+                LEFT JOIN {t_entry} le ON le.campaign_id = c.campaign_id AND le.item_id = sc.item_id
+                     AND le.student_no = st.student_no AND le.active = %s
+                LEFT JOIN {t_task} t ON t.case_id = c.id AND t.item_id = sc.item_id
+                WHERE c.campaign_id = %s AND t.id IS NULL
+            )
             INSERT INTO {t_task} (case_id, campaign_id, item_id, required, state, reason, amount, channel,
                                   updated_by_id, updated_at)
-            SELECT c.id, c.campaign_id, sc.item_id, sc.required, {_initial_state_sql()},
-                   CASE WHEN le.id IS NOT NULL AND i.method = %s THEN le.reason ELSE '' END,
-                   CASE WHEN le.id IS NOT NULL AND i.method = %s THEN le.amount ELSE NULL END,
-                   %s, %s, %s
-            FROM {t_case} c
-            JOIN {t_cats} cc ON cc.campaign_id = c.campaign_id AND cc.category_id = c.category_id
-            JOIN {t_scope} sc ON sc.campus_id = c.campus_id AND sc.category_id = c.category_id
-            JOIN {t_item} i ON i.id = sc.item_id
-            JOIN {t_student} st ON st.id = c.student_id
-            LEFT JOIN {t_entry} le ON le.campaign_id = c.campaign_id AND le.item_id = sc.item_id
-                 AND le.student_no = st.student_no AND le.active = %s
-            WHERE c.campaign_id = %s
-              AND NOT EXISTS (SELECT 1 FROM {t_task} t WHERE t.case_id = c.id AND t.item_id = sc.item_id)
+            SELECT case_id, campaign_id, item_id, required, state, reason, amount, %s, %s, %s
+            FROM new_tasks ORDER BY case_id, item_id
         """
         params = [
             Item.Method.BLACKLIST,
             Item.Method.BLACKLIST,
+            True,
+            campaign.pk,
             Channel.LAUNCH,
             actor.pk if actor else None,
             db_now,
-            True,
-            campaign.pk,
         ]
         with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                # Rosters and lists were usually just loaded: give the planner fresh statistics for the joins.
+                cur.execute(f"ANALYZE {t_case}, {t_student}, {t_entry}, {t_task}")
             cur.execute(sql, params)
-            created = cur.rowcount
             label = _actor_label(actor, actor_label)
             cur.execute(
                 f"""
@@ -196,6 +203,7 @@ def launch_campaign(*, campaign, actor, actor_label=""):
                     before_max,
                 ],
             )
+        created = Task.objects.filter(campaign=campaign, id__gt=before_max).count()
         if campaign.launched_at is None:
             campaign.launched_at = now
             campaign.save(update_fields=["launched_at"])
