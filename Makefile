@@ -31,8 +31,10 @@ messages: venv
 	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then \
 	  $(PY) manage.py compilemessages --ignore '.venv/*' -v 0; fi
 
-# The demo: a fresh SQLite database, the seed's university, the June 2026 campaign on the sample rosters, the server.
+# The demo: a fresh SQLite database (unless DATABASE_URL names another), the seed's university, the June 2026
+# campaign on the sample rosters, the server.
 demo: venv messages
+	@if [ -z "$$DATABASE_URL" ]; then rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm; fi
 	$(PY) manage.py migrate -v 0
 	$(PY) manage.py load_reference --seed $(SEED)
 	$(PY) manage.py demo_campaign --samples $(SAMPLES)
