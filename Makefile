@@ -3,7 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SAMPLES ?= ../shared/samples
-SEED ?= ../shared/seed
+# Tables 1 and 2: the copy shipped in lixiao/rules/reference/ unless SEED names a folder with them.
+SEED ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -36,7 +37,7 @@ messages: venv
 demo: venv messages
 	@if [ -z "$$DATABASE_URL" ]; then rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm; fi
 	$(PY) manage.py migrate -v 0
-	$(PY) manage.py load_reference --seed $(SEED)
+	$(PY) manage.py load_reference $(if $(SEED),--seed $(SEED))
 	$(PY) manage.py demo_campaign --samples $(SAMPLES)
 	$(PY) manage.py collectstatic --noinput -v 0
 	@echo "Lixiao is at http://$(HOST):$(PORT)/"

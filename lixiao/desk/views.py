@@ -145,7 +145,7 @@ def task_action(request, scope, task_id, action):
         else:
             raise Http404
         outcome.changes.append(change)
-        outcome.message = f"{task.item.name}: {change.message}"
+        outcome.message = _("%(item)s: %(message)s") % {"item": task.item.name, "message": change.message}
         outcome.result = Scan.Result.CLEARED if change.changed else Scan.Result.ALREADY
     except engine.ClearanceError as exc:
         outcome.result = Scan.Result.REFUSED

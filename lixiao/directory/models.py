@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Campus(models.Model):
@@ -103,7 +104,7 @@ class Staff(models.Model):
     """A member of staff known by staff number (advisors come from the rosters before they ever log in)."""
 
     staff_no = models.CharField(_("staff number"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
     )
@@ -148,7 +149,7 @@ class Membership(models.Model):
 
 class Student(models.Model):
     student_no = models.CharField(_("student number"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=80, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=80, blank=True)
     name_latin = models.CharField(_("Latin name"), max_length=120, blank=True)
     gender = models.CharField(_("gender"), max_length=8, blank=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="students")

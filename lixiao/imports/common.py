@@ -1,8 +1,10 @@
 """What roster and list imports share: issues named by file, row and column, the refusal, small helpers."""
 
+import re
 from dataclasses import asdict, dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lixiao.lib.tabular import Table, TableError
 
@@ -43,13 +45,43 @@ class ImportRefused(Exception):
         return "\n".join(lines)
 
 
+# lixiao.lib.tabular's English messages, which the callers translate with _(message): marked here so that
+# makemessages extracts them. The two with variable parts are matched and translated in table_error_issue.
+TABULAR_MESSAGES = (
+    gettext_noop("the file is empty"),
+    gettext_noop("old Excel (.xls) files cannot be read; save as .xlsx or CSV"),
+    gettext_noop("not a readable .xlsx workbook; save it as .xlsx or CSV"),
+    gettext_noop("the text is not valid UTF-8, UTF-16 or GB18030; save it as .xlsx or CSV UTF-8"),
+    gettext_noop(
+        "number stored as a floating-point value with more than 15 significant digits; "
+        "the original digits are lost — store the column as text in Excel"
+    ),
+    gettext_noop(
+        "number written in scientific notation (E+); the original digits are lost — store the column as text in Excel"
+    ),
+)
+_MISSING_COLUMNS_RE = re.compile(
+    r"no header row with all required columns in the first (\d+) rows; missing: (.*)", re.S
+)
+_BAD_CSV_RE = re.compile(r"not a readable CSV file \((.*)\)", re.S)
+
+
 def table_error_issue(error: TableError, filename: str) -> Issue:
     """A TableError (the file cannot be read at all) as an Issue; the reader's English text translated."""
     message = error.message
     prefix = f"{filename}: "
     if message.startswith(prefix):
         message = message[len(prefix) :]
-    return Issue(filename, error.row, error.column or "", _(message))
+    if match := _MISSING_COLUMNS_RE.fullmatch(message):
+        text = _("no header row with all required columns in the first %(rows)s rows; missing: %(columns)s") % {
+            "rows": match[1],
+            "columns": match[2],
+        }
+    elif match := _BAD_CSV_RE.fullmatch(message):
+        text = _("not a readable CSV file (%(error)s)") % {"error": match[1]}
+    else:
+        text = _(message)
+    return Issue(filename, error.row, error.column or "", text)
 
 
 def table_header(table: Table | None) -> dict:

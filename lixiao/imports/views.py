@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from lixiao.accounts.access import can, list_items_for_user
@@ -69,7 +69,7 @@ APPLIED_COUNTS = [
 # What each recognised column is used as (the keys are the fields of rosters.ROSTER_FIELDS and lists.LIST_FIELDS).
 FIELD_LABELS = {
     "student_no": gettext_lazy("student number"),
-    "name": gettext_lazy("name"),
+    "name": pgettext_lazy("person", "name"),
     "name_latin": gettext_lazy("Latin name"),
     "gender": gettext_lazy("gender"),
     "college": gettext_lazy("college"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lixiao.accounts import access
@@ -52,7 +53,7 @@ def confirm(request, task_id):
     task = get_object_or_404(Task, pk=task_id, case=case, item__handler=Item.Handler.STUDENT)
     try:
         change = engine.task_clear(task=task, actor=request.user, channel=Channel.PORTAL)
-        messages.success(request, f"{task.item.name}: {change.message}")
+        messages.success(request, _("%(item)s: %(message)s") % {"item": task.item.name, "message": change.message})
     except engine.ClearanceError as exc:
         messages.error(request, exc.message)
     return redirect("portal:home")
