@@ -17,6 +17,9 @@ from lixiao.desk.models import Scan, Station
 from lixiao.directory.models import Student
 
 
+QUEUE_SHOWN = 30
+
+
 def _station(scope, request):
     if scope.kind != "department":
         return None
@@ -59,6 +62,11 @@ def counter(request, scope):
         blocked=Count("id", filter=Q(state=TaskState.BLOCKED)),
         done=Count("id", filter=Q(state=TaskState.DONE)),
     )
+    waiting = (
+        Task.objects.filter(scope.task_q(), campaign=campaign, state__in=[TaskState.PENDING, TaskState.BLOCKED])
+        .select_related("item", "case__student", "case__college")
+        .order_by("case__student__student_no", "item__sort")[:QUEUE_SHOWN]
+    )
     return render(
         request,
         "desk/counter.html",
@@ -67,6 +75,7 @@ def counter(request, scope):
             "campaign": campaign,
             "station": station,
             "queue": queue,
+            "waiting": waiting,
             "stats": _today_stats(scope, request.user),
             "recent": _recent(scope, request.user),
         },

@@ -180,3 +180,23 @@ def test_counter_queries_do_not_grow_with_students(client, settings, make_studen
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("desk:counter", kwargs={"scope": it_desk}))
     assert len(ctx.captured_queries) == page
+
+
+def test_advisor_sees_own_students_waiting_and_signs_off(client, make_student, launch, make_user):
+    from lixiao.directory.models import Staff
+
+    adv = Staff.objects.create(staff_no="T123", name="李导师")
+    mine = make_student(category="MD", advisor=adv, name="我的学生")
+    other = make_student(category="MD", name="别人的学生")
+    launch(mine, other)
+    adv.user = make_user("T123")
+    adv.save(update_fields=["user"])
+    client.force_login(adv.user)
+    desk = DeskScope("advisor", adv.pk, "").key
+    page = client.get(reverse("desk:counter", kwargs={"scope": desk})).text
+    assert f'data-waiting="{mine.student_no}"' in page and other.student_no not in page
+    t = task_of(mine, "ds-signoff")
+    client.post(reverse("desk:task_action", kwargs={"scope": desk, "task_id": t.pk, "action": "clear"}))
+    assert task_of(mine, "ds-signoff").state == "done"
+    assert AuditEvent.objects.get(task=t, action="clear").channel == "approval"
+    assert f'data-waiting="{mine.student_no}"' not in client.get(reverse("desk:counter", kwargs={"scope": desk})).text
