@@ -16,7 +16,6 @@ from lixiao.desk import services
 from lixiao.desk.models import Scan, Station
 from lixiao.directory.models import Student
 
-
 QUEUE_SHOWN = 30
 
 
