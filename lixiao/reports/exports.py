@@ -126,5 +126,5 @@ def write_xlsx(fh, headers, rows, title="tasks"):
 
 def xlsx_bytes(campaign, categories=None):
     buf = io.BytesIO()
-    write_xlsx(buf, task_headers(), task_rows(campaign, categories))
+    write_xlsx(buf, task_headers(), task_rows(campaign, categories), title=_("tasks"))
     return buf.getvalue()
