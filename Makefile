@@ -14,6 +14,9 @@ PYTHON ?= $(shell for c in $$HOME/.pyenv/versions/$$(cat .python-version 2>/dev/
 	p=$$(command -v $$c 2>/dev/null) || continue; \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
+# The PostgreSQL test database is named after this checkout, so two checkouts on one machine never share it.
+PG_SUFFIX := $(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-8)
+
 .PHONY: venv demo test lint check-python messages pg-up clean serve
 
 check-python:
@@ -53,7 +56,7 @@ test: venv messages lint
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(VENV)/bin/pytest
 	@if [ -n "$$TEST_POSTGRES$$CI" ]; then $(MAKE) --no-print-directory pg-up && \
-	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/lixiao $(VENV)/bin/pytest; fi
+	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/lixiao_$(PG_SUFFIX) $(VENV)/bin/pytest; fi
 
 pg-up:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || { \

@@ -122,7 +122,7 @@ def can(user, capability):
     if capability in {"campaign.manage", "roster.import"}:
         return any(m.role == Membership.Role.OFFICE and m.department_id for m in roles)
     if capability == "lists.upload":
-        return any(m.department_id and m.role in {Membership.Role.CLERK, Membership.Role.OFFICE} for m in roles)
+        return list_items_for_user(user).exists()
     return False
 
 

@@ -26,6 +26,7 @@ from lixiao.clearance.models import (
     TaskState,
 )
 from lixiao.directory.models import Student
+from lixiao.lib.money import parse_amount
 from lixiao.rules.models import Item, ItemScope
 
 __all__ = [
@@ -249,7 +250,9 @@ def open_required_tasks(case_id, *, exclude_final=True):
 def _check_can_complete(task):
     open_prereqs = _open_prerequisites(task)
     if open_prereqs:
-        names = "、".join(t.item.name for t in open_prereqs)
+        names = "、".join(
+            f"{t.item.name}（{t.get_state_display()}{'：' + t.reason if t.reason else ''}）" for t in open_prereqs
+        )
         raise ClearanceError(
             code="prerequisite_open",
             message=_("%(item)s can only be done after: %(names)s.") % {"item": task.item.name, "names": names},
@@ -275,6 +278,21 @@ def _set(task, *, state, reason, amount, actor, channel, now):
     task.save(update_fields=["state", "reason", "amount", "channel", "updated_by", "updated_at"])
 
 
+REASON_MAX = 255
+
+
+def _checked_reason(reason, missing_message):
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ClearanceError(code="reason_required", message=missing_message)
+    if len(reason) > REASON_MAX:
+        raise ClearanceError(
+            code="reason_too_long",
+            message=_("Keep the reason under %(max)s characters.") % {"max": REASON_MAX},
+        )
+    return reason
+
+
 @transaction.atomic
 def task_clear(*, task, actor, channel, note="", actor_label=""):
     """Mark a task done. Clearing a done task changes nothing and says so (double swipes are normal)."""
@@ -294,12 +312,17 @@ def task_clear(*, task, actor, channel, note="", actor_label=""):
 @transaction.atomic
 def task_block(*, task, actor, channel, reason, amount=None, actor_label=""):
     """Block a task: the student still owes something here (reason required, amount optional)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ClearanceError(code="reason_required", message=_("Give a reason for blocking."))
+    reason = _checked_reason(reason, _("Give a reason for blocking."))
+    try:
+        amount = parse_amount(amount)
+    except ValueError:
+        raise ClearanceError(
+            code="bad_amount",
+            message=_("“%(amount)s” is not an amount: give a number of yuan from 0 up to ten billion, like 35.80.")
+            % {"amount": str(amount)[:40]},
+        ) from None
     task = _locked_task(task)
     before = task.state
-    amount = Decimal(amount) if amount not in (None, "") else None
     if task.state == TaskState.BLOCKED and task.reason == reason and task.amount == amount:
         return TaskChange(task=task, changed=False, before=before, message=_("Already blocked for this reason."))
     now = timezone.now()
@@ -311,9 +334,7 @@ def task_block(*, task, actor, channel, reason, amount=None, actor_label=""):
 @transaction.atomic
 def task_waive(*, task, actor, channel, reason, actor_label=""):
     """Waive a task (it no longer has to be done), with a reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ClearanceError(code="reason_required", message=_("Give a reason for waiving."))
+    reason = _checked_reason(reason, _("Give a reason for waiving."))
     task = _locked_task(task)
     before = task.state
     if task.state == TaskState.WAIVED:

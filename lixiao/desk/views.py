@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from lixiao.accounts import access
 from lixiao.clearance import services as engine
-from lixiao.clearance.models import Channel, Task, TaskState
+from lixiao.clearance.models import AuditEvent, Channel, Task, TaskState
 from lixiao.clearance.selectors import current_campaign
 from lixiao.desk import services
 from lixiao.desk.models import Scan, Station
@@ -41,11 +41,13 @@ def _context(request, scope):
 
 def _today_stats(scope, clerk):
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return Scan.objects.filter(desk=scope.key, created_at__gte=start).aggregate(
+    stats = Scan.objects.filter(desk=scope.key, created_at__gte=start).aggregate(
         mine=Count("id", filter=Q(clerk=clerk) & ~Q(result=Scan.Result.IGNORED)),
-        cleared=Count("id", filter=Q(result=Scan.Result.CLEARED)),
-        all=Count("id", filter=~Q(result=Scan.Result.IGNORED)),
     )
+    stats["cleared"] = AuditEvent.objects.filter(
+        actor=clerk, action="clear", created_at__gte=start, task__in=Task.objects.filter(scope.task_q())
+    ).count()
+    return stats
 
 
 def _recent(scope, clerk):
@@ -108,6 +110,8 @@ def scan(request, scope):
     outcome = services.handle_scan(
         scope=scope, station=station, clerk=request.user, raw=request.POST.get("q", ""), campaign=campaign
     )
+    if outcome.result in {"empty", Scan.Result.IGNORED}:
+        return HttpResponse(status=204)  # nothing happened: the student on screen stays on screen
     return _result(request, scope, campaign, station, outcome)
 
 
@@ -158,7 +162,9 @@ def task_action(request, scope, task_id, action):
     except engine.ClearanceError as exc:
         outcome.result = Scan.Result.REFUSED
         outcome.message = exc.message
-    except (ValueError, ArithmeticError):
-        outcome.result = Scan.Result.REFUSED
-        outcome.message = _("The amount must be a number.")
+        outcome.form = {
+            "task": task.pk,
+            "reason": request.POST.get("reason", ""),
+            "amount": request.POST.get("amount", ""),
+        }
     return _result(request, scope, campaign, station, outcome)

@@ -203,3 +203,34 @@ def test_a_student_added_after_launch_gets_tasks_at_once(campaign, make_student,
     late = make_student()
     r = services.enroll_students(campaign=campaign, students=[late], actor=None)
     assert r.tasks_created == Task.objects.filter(case__student=late).count() > 0
+
+
+@pytest.mark.parametrize("typed", ["1e20", "NaN", "Infinity", "-50", "abc", "1e9999"])
+def test_block_refuses_what_is_not_an_amount(campaign, make_student, launch, typed):
+    s = make_student()
+    launch(s)
+    with pytest.raises(ClearanceError) as exc:
+        services.task_block(
+            task=task_of(s, "wx-account"), actor=None, channel=Channel.COUNTER, reason="欠", amount=typed
+        )
+    assert exc.value.code == "bad_amount"
+    assert task_of(s, "wx-account").state == "pending"
+    assert not AuditEvent.objects.filter(action="block").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("12.345", "12.35"), ("¥50", "50.00"), ("1,000", "1000.00"), ("0", "0.00")]
+)
+def test_block_amounts_are_rounded_to_cents_like_list_imports(campaign, make_student, launch, typed, stored):
+    s = make_student()
+    launch(s)
+    services.task_block(task=task_of(s, "wx-account"), actor=None, channel=Channel.COUNTER, reason="欠", amount=typed)
+    assert task_of(s, "wx-account").amount == Decimal(stored)
+
+
+def test_block_refuses_an_overlong_reason(campaign, make_student, launch):
+    s = make_student()
+    launch(s)
+    with pytest.raises(ClearanceError) as exc:
+        services.task_block(task=task_of(s, "wx-account"), actor=None, channel=Channel.COUNTER, reason="欠" * 300)
+    assert exc.value.code == "reason_too_long"

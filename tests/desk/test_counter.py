@@ -47,8 +47,9 @@ def test_a_double_read_within_a_moment_is_ignored(client, settings, make_student
     client.force_login(make_user("it", department="m-wxzx"))
     swipe(client, it_desk, "1732697")
     r = swipe(client, it_desk, "1732697")
-    assert 'data-result="ignored"' in r.text
+    assert r.status_code == 204
     assert Scan.objects.filter(result="ignored").count() == 1
+    assert AuditEvent.objects.filter(action="clear").count() == 1
 
 
 def test_blocked_student_is_shown_not_cleared(client, campaign, make_student, launch, make_user):
@@ -123,7 +124,7 @@ def test_empty_enter_does_nothing(client, make_student, launch, make_user, it_de
     launch(make_student())
     client.force_login(make_user("it", department="m-wxzx"))
     r = swipe(client, it_desk, "\r")
-    assert r.status_code == 200 and "data-result" not in r.text
+    assert r.status_code == 204
     assert not Scan.objects.exists()
 
 
@@ -200,3 +201,54 @@ def test_advisor_sees_own_students_waiting_and_signs_off(client, make_student, l
     assert task_of(mine, "ds-signoff").state == "done"
     assert AuditEvent.objects.get(task=t, action="clear").channel == "approval"
     assert f'data-waiting="{mine.student_no}"' not in client.get(reverse("desk:counter", kwargs={"scope": desk})).text
+
+
+def test_typing_a_student_number_looks_up_without_clearing(client, make_student, launch, make_user, it_desk):
+    s = make_student()
+    launch(s)
+    client.force_login(make_user("it", department="m-wxzx"))
+    r = swipe(client, it_desk, s.student_no)
+    assert 'data-result="shown"' in r.text and s.name in r.text
+    assert task_of(s, "wx-account").state == "pending"
+
+
+def test_an_ignored_repeat_or_empty_enter_keeps_the_student_on_screen(
+    client, settings, make_student, launch, make_user, it_desk
+):
+    settings.LIXIAO_SWIPE_DEBOUNCE_MS = 60_000
+    s = make_student(card="7777777")
+    launch(s)
+    client.force_login(make_user("it", department="m-wxzx"))
+    assert swipe(client, it_desk, "7777777").status_code == 200
+    assert swipe(client, it_desk, "7777777").status_code == 204  # htmx leaves the panel as it is
+    assert swipe(client, it_desk, "\r\n").status_code == 204
+    assert list(Scan.objects.order_by("id").values_list("result", flat=True)) == ["cleared", "ignored"]
+
+
+def test_many_name_matches_ask_for_more(client, make_student, launch, make_user, it_desk):
+    launch(*[make_student(name=f"王{i:02d}") for i in range(25)])
+    client.force_login(make_user("it", department="m-wxzx"))
+    r = swipe(client, it_desk, "王")
+    assert "More than 20" in r.text or "超过 20" in r.text
+    assert r.text.count("data-candidate") == 20
+
+
+def test_overlong_input_is_refused_and_not_echoed(client, make_student, launch, make_user, it_desk):
+    launch(make_student())
+    client.force_login(make_user("it", department="m-wxzx"))
+    r = swipe(client, it_desk, "9" * 5000)
+    assert 'data-result="refused"' in r.text and "9" * 100 not in r.text
+    assert len(Scan.objects.get().raw) == 200
+
+
+def test_a_bad_amount_is_explained_and_the_reason_kept(client, campaign, make_student, launch, make_user, it_desk):
+    s = make_student()
+    launch(s)
+    client.force_login(make_user("it", department="m-wxzx"))
+    t = task_of(s, "wx-account")
+    r = client.post(
+        reverse("desk:task_action", kwargs={"scope": it_desk, "task_id": t.pk, "action": "block"}),
+        {"reason": "校园卡欠费", "amount": "1e20"},
+    )
+    assert 'data-result="refused"' in r.text and 'value="校园卡欠费"' in r.text
+    assert task_of(s, "wx-account").state == "pending"

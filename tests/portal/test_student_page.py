@@ -99,3 +99,19 @@ def test_student_page_queries_are_bounded(client, make_student, launch, make_use
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("portal:home"))
     assert len(ctx.captured_queries) == before <= 12
+
+
+def test_items_that_do_not_apply_are_set_apart_and_not_counted(student_client):
+    client, s = student_client
+    page = client.get(reverse("portal:home")).text
+    not_needed = s.cases.get().tasks.filter(state="not_needed").count()
+    counted = s.cases.get().tasks.exclude(state="not_needed").count()
+    assert not_needed > 0
+    assert page.index("<details>") < page.index('data-item="hq-dorm" data-state="not_needed"')
+    assert f'max="{counted}"' in page
+    # a blacklist item the student is not on says there is nothing against them, not "done at 01:24"
+    fees = page[page.index('data-item="cw-fees"') :]
+    assert (
+        "Nothing is recorded against you" in fees[: fees.index("</section>")]
+        or "没有" in fees[: fees.index("</section>")]
+    )
