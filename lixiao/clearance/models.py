@@ -77,6 +77,7 @@ RESOLVED_STATES = (TaskState.DONE, TaskState.WAIVED, TaskState.NOT_NEEDED)
 class Channel(models.TextChoices):
     LAUNCH = "launch", _("campaign launch")
     LIST = "list", _("department list")
+    ROSTER = "roster", _("roster change")
     COUNTER = "counter", _("counter")
     PORTAL = "portal", _("student online")
     APPROVAL = "approval", _("approval")

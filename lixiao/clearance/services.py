@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lixiao.clearance.errors import ClearanceError
 from lixiao.clearance.models import (
@@ -58,14 +59,16 @@ class EnrollResult:
     updated: int = 0
     unchanged: int = 0
     tasks_created: int = 0
+    tasks_closed: int = 0
+    tasks_reopened: int = 0
 
 
 @transaction.atomic
 def enroll_students(*, campaign, students, actor, actor_label=""):
     """Put students on a campaign's roster (one case each). Existing cases keep their tasks.
 
-    A case whose student's campus, category or college changed is updated; its tasks are rebuilt by
-    relaunching, which only adds what is missing (status changes after launch are handled separately).
+    In a launched campaign, new students get their tasks at once, and a student whose campus or category changed
+    has their tasks rebuilt (rebuild_tasks): work done stays done where the item still applies.
     """
     result = EnrollResult()
     student_ids = [s.pk for s in students]
@@ -75,7 +78,7 @@ def enroll_students(*, campaign, students, actor, actor_label=""):
             "id", "student_id", "campus_id", "category_id", "college_id"
         )
     }
-    new_cases, changed = [], []
+    new_cases, changed, moved_from = [], [], {}
     for s in students:
         case = existing.get(s.pk)
         if case is None:
@@ -93,6 +96,7 @@ def enroll_students(*, campaign, students, actor, actor_label=""):
             s.category_id,
             s.college_id,
         ):
+            moved_from[case.pk] = (case.campus_id, case.category_id)
             case.campus_id, case.category_id, case.college_id = s.campus_id, s.category_id, s.college_id
             changed.append(case)
         else:
@@ -105,9 +109,95 @@ def enroll_students(*, campaign, students, actor, actor_label=""):
         student_id=Subquery(Student.objects.filter(student_no=OuterRef("student_no")).values("pk")[:1])
     )
     launched = Campaign.objects.filter(pk=campaign.pk, launched_at__isnull=False).exists()
-    if new_cases and launched:  # a late addition gets its tasks at once
+    moved = [c for c in changed if (c.campus_id, c.category_id) != moved_from.get(c.pk)]
+    if moved and launched:
+        result.tasks_closed, result.tasks_reopened = rebuild_tasks(
+            campaign=campaign, cases=moved, actor=actor, actor_label=actor_label
+        )
+    if (new_cases or moved) and launched:  # late additions and moved students get their new tasks at once
         result.tasks_created = launch_campaign(campaign=campaign, actor=actor, actor_label=actor_label).tasks_created
     return result
+
+
+NO_LONGER_APPLIES = gettext_noop("No longer applies: the student's campus or category changed.")
+
+
+def rebuild_tasks(*, campaign, cases, actor, actor_label=""):
+    """After a campus or category change: tasks whose item no longer applies are closed as not needed (audited,
+    never deleted); tasks closed that way whose item applies again are reopened with the state a launch would
+    give them; must-do/optional follows the new scope. Work done stays done. Missing tasks are added by
+    launch_campaign. Returns (closed, reopened)."""
+    scopes = {}
+    for sc in ItemScope.objects.filter(category__campaigns=campaign).values(
+        "campus_id", "category_id", "item_id", "required"
+    ):
+        scopes.setdefault((sc["campus_id"], sc["category_id"]), {})[sc["item_id"]] = sc["required"]
+    by_case = {c.pk: c for c in cases}
+    tasks = list(
+        Task.objects.select_for_update(of=("self",)).filter(case_id__in=by_case).select_related("item", "case__student")
+    )
+    entries = {
+        (e.item_id, e.student_no): e
+        for e in ListEntry.objects.filter(
+            campaign=campaign, active=True, student_no__in={t.case.student.student_no for t in tasks}
+        )
+    }
+    now, label = timezone.now(), _actor_label(actor, actor_label)
+    closed = reopened = 0
+    changed, events = [], []
+    for task in tasks:
+        case = by_case[task.case_id]
+        applicable = scopes.get((case.campus_id, case.category_id), {})
+        before = task.state
+        if task.item_id not in applicable:
+            if task.state == TaskState.NOT_NEEDED:
+                continue
+            task.state, task.reason, task.amount = TaskState.NOT_NEEDED, _(NO_LONGER_APPLIES), None
+            task.channel = (
+                Channel.ROSTER
+            )  # marks it as closed by a rebuild: lists leave it alone, a move back reopens it
+            closed += 1
+        else:
+            required_changed = task.required != applicable[task.item_id]
+            task.required = applicable[task.item_id]
+            if task.state == TaskState.NOT_NEEDED and task.channel == Channel.ROSTER:
+                entry = entries.get((task.item_id, task.case.student.student_no))
+                if task.item.list_driven:
+                    task.state, task.reason, task.amount = list_target(task.item, entry)
+                    task.channel = Channel.LIST
+                else:
+                    task.state, task.reason, task.amount = TaskState.PENDING, "", None
+                    task.channel = Channel.ROSTER
+                reopened += 1
+            elif required_changed:
+                changed.append(task)
+                continue
+            else:
+                continue
+        task.updated_by, task.updated_at = actor, now
+        changed.append(task)
+        events.append(
+            AuditEvent(
+                campaign_id=task.campaign_id,
+                case_id=task.case_id,
+                task_id=task.pk,
+                action="rebuild",
+                state_before=before,
+                state_after=task.state,
+                reason=task.reason,
+                amount=task.amount,
+                channel=Channel.ROSTER,
+                actor=actor,
+                actor_label=label,
+                created_at=now,
+                detail={"campus_id": case.campus_id, "category_id": case.category_id},
+            )
+        )
+    Task.objects.bulk_update(
+        changed, ["state", "reason", "amount", "required", "channel", "updated_by", "updated_at"], batch_size=2000
+    )
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return closed, reopened
 
 
 @dataclass

@@ -234,3 +234,41 @@ def test_block_refuses_an_overlong_reason(campaign, make_student, launch):
     with pytest.raises(ClearanceError) as exc:
         services.task_block(task=task_of(s, "wx-account"), actor=None, channel=Channel.COUNTER, reason="欠" * 300)
     assert exc.value.code == "reason_too_long"
+
+
+def test_a_campus_change_after_launch_rebuilds_tasks_and_keeps_done_work(campaign, make_student, launch):
+    from lixiao.directory.models import Campus
+
+    s = make_student(category="UG", campus="M")
+    launch(s)
+    services.task_clear(task=task_of(s, "wx-account"), actor=None, channel=Channel.COUNTER)  # applies on both campuses
+    textbook = task_of(s, "jc-fees")  # main-campus textbook centre: only main-campus undergraduates
+    s.campus = Campus.objects.get(code="D")
+    s.save(update_fields=["campus"])
+    r = services.enroll_students(campaign=campaign, students=[s], actor=None)
+    assert r.updated == 1 and r.tasks_closed > 0 and r.tasks_created > 0
+    assert task_of(s, "wx-account").state == "done"  # work done stays done
+    textbook.refresh_from_db()
+    assert textbook.state == "not_needed" and textbook.channel == "roster"
+    assert AuditEvent.objects.filter(task=textbook, action="rebuild", state_after="not_needed").count() == 1
+    assert task_of(s, "djc-fees").state == "done"  # the development-zone textbook centre's blacklist: not listed
+    assert task_of(s, "dwx-account").state == "pending"
+    # and back again: the closed task reopens with the state a launch gives it
+    s.campus = Campus.objects.get(code="M")
+    s.save(update_fields=["campus"])
+    r = services.enroll_students(campaign=campaign, students=[s], actor=None)
+    assert r.tasks_reopened > 0
+    assert task_of(s, "jc-fees").state == "done" and task_of(s, "dwx-account").state == "not_needed"
+
+
+def test_a_category_change_sets_must_do_from_the_new_scope(campaign, make_student, launch):
+    from lixiao.directory.models import Category
+
+    s = make_student(category="MD")
+    launch(s)
+    s.category = Category.objects.get(code="MS")  # 单证硕士: no dorm, career or advisor items; the degree certificate
+    s.save(update_fields=["category"])
+    services.enroll_students(campaign=campaign, students=[s], actor=None)
+    assert task_of(s, "ds-signoff").state == "not_needed"
+    assert task_of(s, "yjs-cert").state == "not_needed"
+    assert task_of(s, "yjs-cert-degree").state == "pending"
