@@ -30,6 +30,7 @@ class Department(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="departments", verbose_name=_("campus"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OFFICE)
     place = models.CharField(_("place"), max_length=120, blank=True)

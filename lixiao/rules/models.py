@@ -38,6 +38,7 @@ class Item(models.Model):
     place = models.CharField(_("place"), max_length=120, blank=True)
     hours = models.CharField(_("hours"), max_length=120, blank=True)
     instructions = models.TextField(_("instructions for students"), blank=True)
+    instructions_en = models.TextField(_("instructions in English"), blank=True)
     sort = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

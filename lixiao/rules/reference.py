@@ -71,6 +71,7 @@ def load_reference(seed_dir=None):
             code=d["code"],
             defaults={
                 "name": d["name"],
+                "name_en": d.get("name_en", ""),
                 "campus": campuses[d["campus"]],
                 "kind": d.get("kind", Department.Kind.OFFICE),
                 "place": d.get("place", ""),
@@ -126,6 +127,7 @@ def load_reference(seed_dir=None):
                     "place": spec.get("place", dept.place),
                     "hours": spec.get("hours", ""),
                     "instructions": spec.get("instructions", ""),
+                    "instructions_en": spec.get("instructions_en", ""),
                     "sort": dept.sort * 10 + sort,
                 },
             )

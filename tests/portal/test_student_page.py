@@ -115,3 +115,15 @@ def test_items_that_do_not_apply_are_set_apart_and_not_counted(student_client):
         "Nothing is recorded against you" in fees[: fees.index("</section>")]
         or "没有" in fees[: fees.index("</section>")]
     )
+
+
+def test_international_student_reads_items_in_english(client, make_student, launch, make_user):
+    s = make_student(category="INT_MA")
+    launch(s)
+    s.user = make_user(s.student_no)
+    s.save(update_fields=["user"])
+    client.force_login(s.user)
+    page = client.get(reverse("portal:home")).text
+    assert "Library books returned and fines paid" in page
+    assert "Return every borrowed book" in page
+    assert "Handled by" in page and "Library" in page
