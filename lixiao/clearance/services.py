@@ -222,6 +222,34 @@ def _initial_state_sql():
         END"""
 
 
+def planned_tasks_sql(campaign, *, only_missing):
+    """SELECT of the tasks a launch gives the campaign's cases (columns case_id, campaign_id, item_id, college_id,
+    category_id, required, state, reason, amount), with the params; only_missing leaves out tasks that exist.
+    Shared by the launch and its dry run, so the prediction is the launch's own rule."""
+    qn = connection.ops.quote_name
+    t_task, t_case, t_scope, t_item, t_entry, t_student = (
+        qn(m._meta.db_table) for m in (Task, Case, ItemScope, Item, ListEntry, Student)
+    )
+    t_cats = qn(Campaign.categories.through._meta.db_table)
+    missing = f"LEFT JOIN {t_task} t ON t.case_id = c.id AND t.item_id = sc.item_id" if only_missing else ""
+    sql = f"""
+        SELECT c.id AS case_id, c.campaign_id, sc.item_id, c.college_id, c.category_id, sc.required,
+               {_initial_state_sql()} AS state,
+               CASE WHEN le.id IS NOT NULL AND i.method = %s THEN le.reason ELSE '' END AS reason,
+               CASE WHEN le.id IS NOT NULL AND i.method = %s THEN le.amount ELSE NULL END AS amount
+        FROM {t_case} c
+        JOIN {t_cats} cc ON cc.campaign_id = c.campaign_id AND cc.category_id = c.category_id
+        JOIN {t_scope} sc ON sc.campus_id = c.campus_id AND sc.category_id = c.category_id
+        JOIN {t_item} i ON i.id = sc.item_id
+        JOIN {t_student} st ON st.id = c.student_id
+        LEFT JOIN {t_entry} le ON le.campaign_id = c.campaign_id AND le.item_id = sc.item_id
+             AND le.student_no = st.student_no AND le.active = %s
+        {missing}
+        WHERE c.campaign_id = %s {"AND t.id IS NULL" if only_missing else ""}
+    """
+    return sql, [Item.Method.BLACKLIST, Item.Method.BLACKLIST, True, campaign.pk]
+
+
 def launch_campaign(*, campaign, actor, actor_label=""):
     """Create every missing task of every case, set-based, and audit each one created.
 
@@ -234,42 +262,19 @@ def launch_campaign(*, campaign, actor, actor_label=""):
         now = timezone.now()
         before_max = Task.objects.aggregate(m=Max("id"))["m"] or 0
         qn = connection.ops.quote_name
-        t_task, t_case, t_scope, t_item, t_entry, t_student = (
-            qn(m._meta.db_table) for m in (Task, Case, ItemScope, Item, ListEntry, Student)
-        )
-        t_cats = qn(Campaign.categories.through._meta.db_table)
+        t_task, t_case, t_student, t_entry = (qn(m._meta.db_table) for m in (Task, Case, Student, ListEntry))
         db_now = connection.ops.adapt_datetimefield_value(now)
+        planned, planned_params = planned_tasks_sql(campaign, only_missing=True)
         # The rows are computed (MATERIALIZED) before any is inserted: otherwise PostgreSQL's anti-join may rescan
         # the task table as it grows under the insert, which is quadratic.
         sql = f"""
-            WITH new_tasks AS MATERIALIZED (
-                SELECT c.id AS case_id, c.campaign_id, sc.item_id, sc.required, {_initial_state_sql()} AS state,
-                       CASE WHEN le.id IS NOT NULL AND i.method = %s THEN le.reason ELSE '' END AS reason,
-                       CASE WHEN le.id IS NOT NULL AND i.method = %s THEN le.amount ELSE NULL END AS amount
-                FROM {t_case} c
-                JOIN {t_cats} cc ON cc.campaign_id = c.campaign_id AND cc.category_id = c.category_id
-                JOIN {t_scope} sc ON sc.campus_id = c.campus_id AND sc.category_id = c.category_id
-                JOIN {t_item} i ON i.id = sc.item_id
-                JOIN {t_student} st ON st.id = c.student_id
-                LEFT JOIN {t_entry} le ON le.campaign_id = c.campaign_id AND le.item_id = sc.item_id
-                     AND le.student_no = st.student_no AND le.active = %s
-                LEFT JOIN {t_task} t ON t.case_id = c.id AND t.item_id = sc.item_id
-                WHERE c.campaign_id = %s AND t.id IS NULL
-            )
+            WITH new_tasks AS MATERIALIZED ({planned})
             INSERT INTO {t_task} (case_id, campaign_id, item_id, required, state, reason, amount, channel,
                                   updated_by_id, updated_at)
             SELECT case_id, campaign_id, item_id, required, state, reason, amount, %s, %s, %s
             FROM new_tasks ORDER BY case_id, item_id
         """
-        params = [
-            Item.Method.BLACKLIST,
-            Item.Method.BLACKLIST,
-            True,
-            campaign.pk,
-            Channel.LAUNCH,
-            actor.pk if actor else None,
-            db_now,
-        ]
+        params = [*planned_params, Channel.LAUNCH, actor.pk if actor else None, db_now]
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
                 # Rosters and lists were usually just loaded: give the planner fresh statistics for the joins.

@@ -6,4 +6,5 @@ app_name = "reports"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("export/tasks.<str:fmt>", views.export_tasks, name="export_tasks"),
+    path("prep/", views.prep, name="prep"),
 ]

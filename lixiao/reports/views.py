@@ -6,6 +6,7 @@ from lixiao.accounts import access
 from lixiao.clearance.models import Campaign
 from lixiao.clearance.selectors import current_campaign
 from lixiao.reports import exports, selectors
+from lixiao.reports import prep as prep_selectors
 
 
 def _scope(request):
@@ -43,3 +44,21 @@ def export_tasks(request, fmt):
         resp["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return resp
     raise Http404
+
+
+@login_required
+def prep(request):
+    """Before launch: what each department still has to prepare, and the launch's dry run."""
+    categories = access.report_categories(request.user)
+    scopes = access.desk_scopes(request.user)
+    departments = prep_selectors.visible_departments(request.user, scopes, categories)
+    if not categories and not departments:
+        raise Http404
+    campaign = current_campaign(request.GET.get("campaign"))
+    if campaign is None:
+        raise Http404
+    if not categories:  # a department sees its own items for every category of the campaign
+        categories = list(campaign.categories.all())
+    ctx = {"campaign": campaign, "campaigns": Campaign.objects.all()[:20], "office": departments is None}
+    ctx.update(prep_selectors.readiness(campaign, categories, departments))
+    return render(request, "reports/prep.html", ctx)
