@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "lixiao.portal",
     "lixiao.reports",
     "lixiao.imports",
+    "lixiao.approvals",
 ]
 
 MIDDLEWARE = [

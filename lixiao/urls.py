@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/", include("lixiao.portal.urls")),
     path("reports/", include("lixiao.reports.urls")),
     path("imports/", include("lixiao.imports.urls")),
+    path("approvals/", include("lixiao.approvals.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

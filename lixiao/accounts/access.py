@@ -157,3 +157,15 @@ def case_for_user(user, pk):
 
 def colleges_for_user(user):
     return College.objects.filter(members__user=user).distinct()
+
+
+def review_departments(user):
+    """Ids of the user's departments that own self-service items reviewed online."""
+    ids = [s.pk for s in desk_scopes(user) if s.kind == "department"]
+    if not ids:
+        return set()
+    return set(
+        Item.objects.filter(department_id__in=ids, handler=Item.Handler.STUDENT, review_required=True).values_list(
+            "department_id", flat=True
+        )
+    )

@@ -8,6 +8,7 @@ def roles(request):
         return {}
     return {
         "nav_desks": access.desk_scopes(user),
+        "nav_review_departments": access.review_departments(user),
         "nav_reports": access.can(user, "reports.view"),
         "nav_student": access.student_for_user(user) is not None,
         "nav_lists": access.can(user, "lists.upload"),

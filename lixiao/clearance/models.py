@@ -190,3 +190,26 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.state_before}->{self.state_after}"
+
+
+class Submission(models.Model):
+    """What a student filled in online for a self-service item; kept, never overwritten (a resubmission is a new
+    row). review: '' while waiting or when no review is needed, 'approved' or 'rejected' once reviewed."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="submissions")
+    data = models.JSONField(_("answers"), default=dict)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    review = models.CharField(_("review"), max_length=10, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("online submission")
+        verbose_name_plural = _("online submissions")
+
+    def __str__(self):
+        return f"{self.task} {self.submitted_at:%Y-%m-%d %H:%M}"

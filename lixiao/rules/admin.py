@@ -1,6 +1,22 @@
+from django import forms
 from django.contrib import admin
 
+from lixiao.rules.formspec import check_spec
 from lixiao.rules.models import Item, ItemScope
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = "__all__"  # noqa: DJ007 (the admin edits every configuration field)
+
+    def clean_form_fields(self):
+        value = self.cleaned_data["form_fields"]
+        try:
+            check_spec(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return value
 
 
 class ItemScopeInline(admin.TabularInline):
@@ -10,6 +26,7 @@ class ItemScopeInline(admin.TabularInline):
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
+    form = ItemForm
     list_display = ["code", "name", "department", "handler", "method", "final", "sort"]
     list_filter = ["department__campus", "department", "method", "handler"]
     list_select_related = ["department__campus"]

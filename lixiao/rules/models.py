@@ -39,6 +39,21 @@ class Item(models.Model):
     hours = models.CharField(_("hours"), max_length=120, blank=True)
     instructions = models.TextField(_("instructions for students"), blank=True)
     instructions_en = models.TextField(_("instructions in English"), blank=True)
+    form_fields = models.JSONField(
+        _("online form"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'For self-service items: the fields the student fills in, e.g. [{"name": "address", "label": "地址", '
+            '"label_en": "Address", "type": "text", "required": true}]; types: text, choice (with "choices"), '
+            "phone, date."
+        ),
+    )
+    review_required = models.BooleanField(
+        _("reviewed by the department"),
+        default=False,
+        help_text=_("A self-service submission waits for the department's review instead of clearing at once."),
+    )
     sort = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from lixiao.directory.models import Campus, CampusCategory, Category, Department
+from lixiao.rules.formspec import check_spec
 from lixiao.rules.models import Item, ItemScope
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
@@ -115,6 +116,10 @@ def load_reference(seed_dir=None):
         dept_columns = marked.get((d["campus"], d["name"]), [])
         covered = set()
         for sort, spec in enumerate(d["items"]):
+            try:
+                check_spec(spec.get("form_fields", []))
+            except ValueError as exc:
+                raise ReferenceError(f"item {spec['code']}: {exc}") from exc
             item, _ = Item.objects.update_or_create(
                 code=spec["code"],
                 defaults={
@@ -128,6 +133,8 @@ def load_reference(seed_dir=None):
                     "hours": spec.get("hours", ""),
                     "instructions": spec.get("instructions", ""),
                     "instructions_en": spec.get("instructions_en", ""),
+                    "form_fields": spec.get("form_fields", []),
+                    "review_required": spec.get("review_required", False),
                     "sort": dept.sort * 10 + sort,
                 },
             )

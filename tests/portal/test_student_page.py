@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lixiao.clearance.models import AuditEvent, Channel
+from lixiao.clearance.models import AuditEvent, Channel, Submission
 from lixiao.clearance.services import ListRow, apply_list, task_clear
 from lixiao.rules.models import Item
 from tests.conftest import task_of
@@ -47,20 +47,32 @@ def test_page_reflects_a_counter_clear_at_once(student_client):
     assert 'data-item="tsg-books" data-state="done"' in client.get(reverse("portal:home")).text
 
 
-def test_master_confirms_archive_destination_online(client, make_student, launch, make_user):
+ARCHIVE = {"destination": "就业单位", "unit": "大连某公司", "address": "大连市高新园区 1 号", "phone": "13800138000"}
+
+
+def test_master_fills_in_the_archive_form_online(client, make_student, launch, make_user):
     s = make_student(category="MD")
     launch(s)
     s.user = make_user(s.student_no)
     s.save(update_fields=["user"])
     client.force_login(s.user)
     t = task_of(s, "da-archive")
-    r = client.post(reverse("portal:confirm", kwargs={"task_id": t.pk}), follow=True)
+    url = reverse("portal:fill", kwargs={"task_id": t.pk})
+    page = client.get(url).text
+    assert "档案去向" in page and "联系电话" in page
+    r = client.post(url, ARCHIVE | {"phone": "not a phone"})
+    assert r.status_code == 200 and "13800138000" in r.text  # the form comes back with the error
+    assert not Submission.objects.exists()
+    r = client.post(url, ARCHIVE, follow=True)
     assert r.status_code == 200
-    assert task_of(s, "da-archive").state == "done"
-    assert AuditEvent.objects.get(task=t, action="clear").channel == "portal"
-    # A counter item cannot be "confirmed" by the student.
+    assert task_of(s, "da-archive").state == "pending"  # reviewed by the archives
+    assert Submission.objects.get(task=t).data["unit"] == "大连某公司"
+    assert AuditEvent.objects.get(task=t, action="submit").channel == "portal"
+    client.post(url, ARCHIVE)  # a double submit
+    assert Submission.objects.filter(task=t).count() == 1
+    # A counter item cannot be filled in by the student.
     other = task_of(s, "wx-account")
-    assert client.post(reverse("portal:confirm", kwargs={"task_id": other.pk})).status_code == 404
+    assert client.post(reverse("portal:fill", kwargs={"task_id": other.pk}), ARCHIVE).status_code == 404
     assert task_of(s, "wx-account").state == "pending"
 
 
@@ -71,8 +83,10 @@ def test_student_cannot_touch_another_students_task(client, make_student, launch
     me.save(update_fields=["user"])
     client.force_login(me.user)
     t = task_of(other, "da-archive")
-    assert client.post(reverse("portal:confirm", kwargs={"task_id": t.pk})).status_code == 404
+    assert client.get(reverse("portal:fill", kwargs={"task_id": t.pk})).status_code == 404
+    assert client.post(reverse("portal:fill", kwargs={"task_id": t.pk}), ARCHIVE).status_code == 404
     assert task_of(other, "da-archive").state == "pending"
+    assert not Submission.objects.exists()
 
 
 def test_can_collect_once_everything_is_done(student_client):
