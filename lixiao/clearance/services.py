@@ -6,7 +6,6 @@ transaction. Refusals raise ClearanceError with a stable code.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Max, OuterRef, Subquery
@@ -14,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from lixiao.clearance.audit import label_for
 from lixiao.clearance.errors import ClearanceError
+from lixiao.clearance.lists import ListResult, ListRow, apply_list, list_target
 from lixiao.clearance.models import (
-    LIST_MANAGED_CHANNELS,
     RESOLVED_STATES,
     AuditEvent,
     Campaign,
@@ -30,24 +30,20 @@ from lixiao.directory.models import Student
 from lixiao.lib.money import parse_amount
 from lixiao.rules.models import Item, ItemScope
 
+# The engine's one front door: list functions live in lists.py and are offered here too.
 __all__ = [
     "ClearanceError",
+    "ListResult",
+    "ListRow",
     "TaskChange",
     "apply_list",
     "enroll_students",
     "launch_campaign",
+    "list_target",
     "task_block",
     "task_clear",
     "task_waive",
 ]
-
-
-def _actor_label(actor, label=""):
-    if label:
-        return label
-    if actor is None:
-        return "system"
-    return actor.get_username()
 
 
 # --- roster and launch ------------------------------------------------------------------------------------
@@ -142,7 +138,7 @@ def rebuild_tasks(*, campaign, cases, actor, actor_label=""):
             campaign=campaign, active=True, student_no__in={t.case.student.student_no for t in tasks}
         )
     }
-    now, label = timezone.now(), _actor_label(actor, actor_label)
+    now, label = timezone.now(), label_for(actor, actor_label)
     closed = reopened = 0
     changed, events = [], []
     for task in tasks:
@@ -280,7 +276,7 @@ def launch_campaign(*, campaign, actor, actor_label=""):
                 # Rosters and lists were usually just loaded: give the planner fresh statistics for the joins.
                 cur.execute(f"ANALYZE {t_case}, {t_student}, {t_entry}, {t_task}")
             cur.execute(sql, params)
-            label = _actor_label(actor, actor_label)
+            label = label_for(actor, actor_label)
             cur.execute(
                 f"""
                 INSERT INTO {qn(AuditEvent._meta.db_table)} (campaign_id, case_id, task_id, action, state_before,
@@ -454,156 +450,9 @@ def _event_kwargs(task, action, before, actor, channel, actor_label, reason, amo
         "amount": amount,
         "channel": channel,
         "actor": actor,
-        "actor_label": _actor_label(actor, actor_label),
+        "actor_label": label_for(actor, actor_label),
         "created_at": now,
     }
 
 
 # --- department lists -------------------------------------------------------------------------------------
-
-
-@dataclass
-class ListRow:
-    student_no: str
-    name: str = ""
-    reason: str = ""
-    amount: Decimal | None = None
-    quantity: int | None = None
-
-
-@dataclass
-class ListResult:
-    entries_added: int = 0
-    entries_released: int = 0
-    entries_unchanged: int = 0
-    not_on_roster: list = field(default_factory=list)
-    tasks_changed: dict = field(default_factory=dict)  # "before->after" -> count
-    kept_manual: int = 0
-
-
-def list_target(item, entry):
-    """The state a list gives a task, as (state, reason, amount)."""
-    m = Item.Method
-    if item.method == m.BLACKLIST:
-        if entry is not None:
-            return TaskState.BLOCKED, entry.reason, entry.amount
-        return TaskState.DONE, "", None
-    if item.method == m.WHITELIST:
-        return (TaskState.DONE, "", None) if entry is not None else (TaskState.PENDING, "", None)
-    if item.method == m.SCOPE:
-        return (TaskState.PENDING, "", None) if entry is not None else (TaskState.NOT_NEEDED, "", None)
-    raise ClearanceError(code="not_list_item", message=_("%(item)s is not cleared by a list.") % {"item": item.name})
-
-
-@transaction.atomic
-def apply_list(*, campaign, item, rows, actor, mode="replace", source="", actor_label=""):
-    """Make a department's list the truth for an item, set-based, and recompute the tasks it drives.
-
-    mode "replace": entries not in rows are released; "append": rows are added, nothing released.
-    Tasks last decided by a person (counter, API, approval...) are kept as they are and counted.
-    """
-    if not item.list_driven:
-        list_target(item, None)
-    if mode not in {"replace", "append"}:
-        raise ClearanceError(code="bad_mode", message=_("Unknown list mode %(mode)s.") % {"mode": mode})
-    Campaign.objects.select_for_update().get(pk=campaign.pk)  # one list change per campaign at a time
-    now = timezone.now()
-    result = ListResult()
-    rows_by_no = {}
-    for row in rows:
-        rows_by_no[row.student_no] = row  # a repeated number: the last row wins (the importer reports repeats)
-    students = dict(Student.objects.filter(student_no__in=rows_by_no).values_list("student_no", "id"))
-    on_roster = set(
-        Case.objects.filter(campaign=campaign, student__student_no__in=rows_by_no).values_list(
-            "student__student_no", flat=True
-        )
-    )
-    result.not_on_roster = sorted(set(rows_by_no) - on_roster)
-
-    active = {
-        e.student_no: e for e in ListEntry.objects.select_for_update().filter(campaign=campaign, item=item, active=True)
-    }
-    released, new_entries = [], []
-    for no, entry in active.items():
-        row = rows_by_no.get(no)
-        if row is None:
-            if mode == "replace":
-                released.append(entry)
-            continue
-        if (entry.reason, entry.amount, entry.quantity) == (row.reason, row.amount, row.quantity):
-            result.entries_unchanged += 1
-        else:  # changed details: release the old entry, add the new one (history kept)
-            released.append(entry)
-    released_nos = {e.student_no for e in released}
-    for no, row in rows_by_no.items():
-        if no in active and no not in released_nos:
-            continue
-        new_entries.append(
-            ListEntry(
-                campaign=campaign,
-                item=item,
-                student_no=no,
-                student_id=students.get(no),
-                name=row.name,
-                reason=row.reason,
-                amount=row.amount,
-                quantity=row.quantity,
-                source=source,
-                active=True,
-                added_at=now,
-                added_by=actor,
-            )
-        )
-    for e in released:
-        e.active, e.released_at, e.released_by = False, now, actor
-        e.release_reason = _("not on the new list") if e.student_no not in rows_by_no else _("replaced by a new row")
-    ListEntry.objects.bulk_update(released, ["active", "released_at", "released_by", "release_reason"], batch_size=2000)
-    ListEntry.objects.bulk_create(new_entries, batch_size=2000)
-    result.entries_added = len(new_entries)
-    result.entries_released = len([e for e in released if e.student_no not in rows_by_no])
-
-    entry_by_no = {e.student_no: e for e in ListEntry.objects.filter(campaign=campaign, item=item, active=True)}
-    tasks = list(
-        Task.objects.select_for_update(of=("self",))
-        .filter(campaign=campaign, item=item)
-        .select_related("case__student")
-        .only("id", "state", "reason", "amount", "channel", "case_id", "campaign_id", "case__student__student_no")
-    )
-    changed, events = [], []
-    label = _actor_label(actor, actor_label)
-    for task in tasks:
-        entry = entry_by_no.get(task.case.student.student_no)
-        state, reason, amount = list_target(item, entry)
-        if (task.state, task.reason, task.amount) == (state, reason, amount):
-            continue
-        if task.channel not in LIST_MANAGED_CHANNELS:
-            result.kept_manual += 1
-            continue
-        before = task.state
-        task.state, task.reason, task.amount = state, reason, amount
-        task.channel, task.updated_by, task.updated_at = Channel.LIST, actor, now
-        changed.append(task)
-        key = f"{before}->{state}"
-        result.tasks_changed[key] = result.tasks_changed.get(key, 0) + 1
-        events.append(
-            AuditEvent(
-                campaign_id=task.campaign_id,
-                case_id=task.case_id,
-                task_id=task.pk,
-                action="list",
-                state_before=before,
-                state_after=state,
-                reason=reason,
-                amount=amount,
-                channel=Channel.LIST,
-                actor=actor,
-                actor_label=label,
-                detail={"source": source} if source else {},
-                created_at=now,
-            )
-        )
-    Task.objects.bulk_update(
-        changed, ["state", "reason", "amount", "channel", "updated_by", "updated_at"], batch_size=2000
-    )
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    return result

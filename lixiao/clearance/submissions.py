@@ -6,9 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lixiao.clearance.audit import label_for
 from lixiao.clearance.errors import ClearanceError
 from lixiao.clearance.models import AuditEvent, Channel, Submission, TaskState
-from lixiao.clearance.services import _actor_label, _locked_task, task_block, task_clear
+from lixiao.clearance.services import _locked_task, task_block, task_clear
 from lixiao.rules.formspec import clean_answers
 from lixiao.rules.models import Item
 
@@ -51,7 +52,7 @@ def task_submit(*, task, actor, data, channel=Channel.PORTAL, actor_label=""):
         state_after=task.state,
         channel=channel,
         actor=actor,
-        actor_label=_actor_label(actor, actor_label),
+        actor_label=label_for(actor, actor_label),
         detail={"submission": submission.pk},
         created_at=now,
     )
