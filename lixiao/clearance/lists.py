@@ -58,11 +58,12 @@ def list_target(item, entry):
 
 
 @transaction.atomic
-def apply_list(*, campaign, item, rows, actor, mode="replace", source="", actor_label=""):
+def apply_list(*, campaign, item, rows, actor, mode="replace", source="", ref="", actor_label=""):
     """Make a department's list the truth for an item, set-based, and recompute the tasks it drives.
 
     mode "replace": entries not in rows are released; "append": rows are added, nothing released.
     Tasks last decided by a person (counter, API, approval...) are kept as they are and counted.
+    ref names this application (e.g. "import:12") so that it can be undone as a whole (undo_list_apply).
     """
     if not item.list_driven:
         list_target(item, None)
@@ -114,16 +115,33 @@ def apply_list(*, campaign, item, rows, actor, mode="replace", source="", actor_
                 active=True,
                 added_at=now,
                 added_by=actor,
+                import_ref=ref,
             )
         )
     for e in released:
-        e.active, e.released_at, e.released_by = False, now, actor
+        e.active, e.released_at, e.released_by, e.release_ref = False, now, actor, ref
         e.release_reason = _("not on the new list") if e.student_no not in rows_by_no else _("replaced by a new row")
-    ListEntry.objects.bulk_update(released, ["active", "released_at", "released_by", "release_reason"], batch_size=2000)
+    ListEntry.objects.bulk_update(
+        released, ["active", "released_at", "released_by", "release_reason", "release_ref"], batch_size=2000
+    )
     ListEntry.objects.bulk_create(new_entries, batch_size=2000)
     result.entries_added = len(new_entries)
     result.entries_released = len([e for e in released if e.student_no not in rows_by_no])
 
+    _recompute_tasks(
+        campaign=campaign,
+        item=item,
+        actor=actor,
+        label=label_for(actor, actor_label),
+        source=source,
+        now=now,
+        result=result,
+    )
+    return result
+
+
+def _recompute_tasks(*, campaign, item, actor, label, source, now, result):
+    """Bring the item's list-driven tasks in line with its active entries; audit each change."""
     entry_by_no = {e.student_no: e for e in ListEntry.objects.filter(campaign=campaign, item=item, active=True)}
     tasks = list(
         Task.objects.select_for_update(of=("self",))
@@ -132,7 +150,6 @@ def apply_list(*, campaign, item, rows, actor, mode="replace", source="", actor_
         .only("id", "state", "reason", "amount", "channel", "case_id", "campaign_id", "case__student__student_no")
     )
     changed, events = [], []
-    label = label_for(actor, actor_label)
     for task in tasks:
         entry = entry_by_no.get(task.case.student.student_no)
         state, reason, amount = list_target(item, entry)
@@ -168,4 +185,67 @@ def apply_list(*, campaign, item, rows, actor, mode="replace", source="", actor_
         changed, ["state", "reason", "amount", "channel", "updated_by", "updated_at"], batch_size=2000
     )
     AuditEvent.objects.bulk_create(events, batch_size=2000)
+
+
+@transaction.atomic
+def undo_list_apply(*, campaign, item, ref, actor, reason, actor_label=""):
+    """Undo one list application as a whole: the entries it added are released, the entries it released are
+    restored (as new entries: history is never rewritten), and the tasks are recomputed. Returns a ListResult."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ClearanceError(code="reason_required", message=_("Give a reason for undoing the import."))
+    if not ref:
+        raise ClearanceError(code="nothing_to_undo", message=_("This import cannot be undone."))
+    Campaign.objects.select_for_update().get(pk=campaign.pk)
+    now, undo_ref = timezone.now(), f"undo:{ref}"[:40]
+    if (
+        ListEntry.objects.filter(campaign=campaign, item=item, import_ref=undo_ref).exists()
+        or ListEntry.objects.filter(campaign=campaign, item=item, release_ref=undo_ref).exists()
+    ):
+        raise ClearanceError(code="already_undone", message=_("This import was undone already."))
+    result = ListResult()
+    added = list(
+        ListEntry.objects.select_for_update().filter(campaign=campaign, item=item, import_ref=ref, active=True)
+    )
+    for e in added:
+        e.active, e.released_at, e.released_by, e.release_ref = False, now, actor, undo_ref
+        e.release_reason = _("import undone: %(reason)s") % {"reason": reason}
+    ListEntry.objects.bulk_update(
+        added, ["active", "released_at", "released_by", "release_reason", "release_ref"], batch_size=2000
+    )
+    still_active = set(
+        ListEntry.objects.filter(campaign=campaign, item=item, active=True).values_list("student_no", flat=True)
+    )
+    restored = [
+        ListEntry(
+            campaign=campaign,
+            item=item,
+            student_no=e.student_no,
+            student_id=e.student_id,
+            name=e.name,
+            reason=e.reason,
+            amount=e.amount,
+            quantity=e.quantity,
+            source=e.source,
+            active=True,
+            added_at=now,
+            added_by=actor,
+            import_ref=undo_ref,
+        )
+        for e in ListEntry.objects.filter(campaign=campaign, item=item, release_ref=ref).order_by("-released_at")
+        if e.student_no not in still_active
+    ]
+    seen = set()
+    restored = [e for e in restored if not (e.student_no in seen or seen.add(e.student_no))]
+    ListEntry.objects.bulk_create(restored, batch_size=2000)
+    result.entries_released, result.entries_added = len(added), len(restored)
+    _recompute_tasks(
+        campaign=campaign,
+        item=item,
+        actor=actor,
+        label=label_for(actor, actor_label),
+        source=f"{undo_ref} ({reason})",
+        now=now,
+        result=result,
+    )
     return result

@@ -146,6 +146,8 @@ class ListEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     release_reason = models.CharField(_("release reason"), max_length=255, blank=True)
+    import_ref = models.CharField(_("added by import"), max_length=40, blank=True, db_index=True)
+    release_ref = models.CharField(_("released by import"), max_length=40, blank=True, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "item", "student_no", "active"])]

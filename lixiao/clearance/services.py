@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from lixiao.clearance.audit import label_for
 from lixiao.clearance.errors import ClearanceError
-from lixiao.clearance.lists import ListResult, ListRow, apply_list, list_target
+from lixiao.clearance.lists import ListResult, ListRow, apply_list, list_target, undo_list_apply
 from lixiao.clearance.models import (
     RESOLVED_STATES,
     AuditEvent,
@@ -43,6 +43,7 @@ __all__ = [
     "task_block",
     "task_clear",
     "task_waive",
+    "undo_list_apply",
 ]
 
 

@@ -272,3 +272,33 @@ def test_a_category_change_sets_must_do_from_the_new_scope(campaign, make_studen
     assert task_of(s, "ds-signoff").state == "not_needed"
     assert task_of(s, "yjs-cert").state == "not_needed"
     assert task_of(s, "yjs-cert-degree").state == "pending"
+
+
+def test_an_applied_list_can_be_undone_as_a_whole(campaign, make_student, launch):
+    a, b, c = make_student(), make_student(), make_student()
+    launch(a, b, c)
+    item = Item.objects.get(code="tsg-books")
+    services.apply_list(
+        campaign=campaign,
+        item=item,
+        actor=None,
+        ref="import:1",
+        rows=[ListRow(student_no=a.student_no, reason="1 册"), ListRow(student_no=b.student_no, reason="2 册")],
+    )
+    # a wrong second upload: releases a and b, blocks c
+    services.apply_list(
+        campaign=campaign, item=item, actor=None, ref="import:2", rows=[ListRow(student_no=c.student_no, reason="3 册")]
+    )
+    assert [task_of(s, "tsg-books").state for s in (a, b, c)] == ["done", "done", "blocked"]
+    with pytest.raises(ClearanceError):
+        services.undo_list_apply(campaign=campaign, item=item, ref="import:2", actor=None, reason="")
+    r = services.undo_list_apply(campaign=campaign, item=item, ref="import:2", actor=None, reason="传错文件")
+    assert (r.entries_released, r.entries_added) == (1, 2)
+    assert [task_of(s, "tsg-books").state for s in (a, b, c)] == ["blocked", "blocked", "done"]
+    assert task_of(b, "tsg-books").reason == "2 册"
+    # history is kept: nothing deleted, the undone entry says why
+    assert ListEntry.objects.count() == 5
+    assert "传错文件" in ListEntry.objects.get(student_no=c.student_no).release_reason
+    with pytest.raises(ClearanceError) as exc:
+        services.undo_list_apply(campaign=campaign, item=item, ref="import:2", actor=None, reason="again")
+    assert exc.value.code == "already_undone"
