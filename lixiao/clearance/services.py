@@ -6,9 +6,10 @@ transaction. Refusals raise ClearanceError with a stable code.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -42,6 +43,7 @@ __all__ = [
     "list_target",
     "task_block",
     "task_clear",
+    "task_undo",
     "task_waive",
     "undo_list_apply",
 ]
@@ -457,3 +459,57 @@ def _event_kwargs(task, action, before, actor, channel, actor_label, reason, amo
 
 
 # --- department lists -------------------------------------------------------------------------------------
+
+
+UNDO_WINDOW_HOURS = 24
+UNDOABLE_ACTIONS = ("clear", "block", "waive")
+
+
+@transaction.atomic
+def task_undo(*, event, actor, channel, reason, actor_label=""):
+    """Undo a recent action on a task (a clear, block or waive), with a reason. Nothing is deleted: the task
+    goes back to the state before the action and a new audit event says who undid what and why. Refused when
+    the task changed since, when the action is older than a day, or when later work depends on it."""
+    reason = _checked_reason(reason, _("Give a reason for undoing."))
+    if event.action not in UNDOABLE_ACTIONS or event.task_id is None:
+        raise ClearanceError(code="not_undoable", message=_("Only a clear, a block or a waive can be undone."))
+    task = _locked_task(event.task)
+    latest = AuditEvent.objects.filter(task=task).order_by("-created_at", "-id").first()
+    if latest.pk != event.pk or task.state != event.state_after:
+        raise ClearanceError(code="changed_since", message=_("The task changed since: nothing was undone."))
+    if event.created_at < timezone.now() - timedelta(hours=UNDO_WINDOW_HOURS):
+        raise ClearanceError(
+            code="too_old",
+            message=_("Only actions of the last %(hours)s hours can be undone.") % {"hours": UNDO_WINDOW_HOURS},
+        )
+    if task.state in RESOLVED_STATES:
+        later = Q(item__prerequisites=task.item)
+        if task.required and not task.item.final:
+            later |= Q(item__final=True)  # certificates collected after it
+        dependents = Task.objects.filter(later, case_id=task.case_id, state=TaskState.DONE)
+        blocking = list(dependents.select_related("item").distinct()[:5])
+        if blocking:
+            raise ClearanceError(
+                code="dependents_done",
+                message=_("Undo these first, they were done after it: %(names)s.")
+                % {"names": "、".join(t.item.name for t in blocking)},
+            )
+    previous = AuditEvent.objects.filter(task=task).exclude(pk=event.pk).order_by("-created_at", "-id").first()
+    restore_reason = previous.reason if previous and previous.state_after == event.state_before else ""
+    restore_amount = previous.amount if previous and previous.state_after == event.state_before else None
+    now = timezone.now()
+    _set(
+        task,
+        state=event.state_before,
+        reason=restore_reason,
+        amount=restore_amount,
+        actor=actor,
+        channel=channel,
+        now=now,
+    )
+    undo = AuditEvent.objects.create(
+        **_event_kwargs(task, "undo", event.state_after, actor, channel, actor_label, reason, restore_amount, now)
+    )
+    undo.detail = {"undoes": event.pk}
+    undo.save(update_fields=["detail"])
+    return TaskChange(task=task, changed=True, before=event.state_after, message=_("Undone."))

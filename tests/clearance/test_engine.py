@@ -302,3 +302,44 @@ def test_an_applied_list_can_be_undone_as_a_whole(campaign, make_student, launch
     with pytest.raises(ClearanceError) as exc:
         services.undo_list_apply(campaign=campaign, item=item, ref="import:2", actor=None, reason="again")
     assert exc.value.code == "already_undone"
+
+
+def test_undo_a_recent_clear_with_a_reason(campaign, make_student, launch):
+    s = make_student()
+    services.apply_list(
+        campaign=campaign,
+        item=Item.objects.get(code="tsg-books"),
+        actor=None,
+        rows=[ListRow(student_no=s.student_no, reason="未还 1 册", amount=Decimal("3.00"))],
+    )
+    launch(s)
+    services.task_clear(task=task_of(s, "tsg-books"), actor=None, channel=Channel.COUNTER)
+    event = AuditEvent.objects.get(task__item__code="tsg-books", action="clear")
+    with pytest.raises(ClearanceError):
+        services.task_undo(event=event, actor=None, channel=Channel.COUNTER, reason=" ")
+    services.task_undo(event=event, actor=None, channel=Channel.COUNTER, reason="刷错了人")
+    t = task_of(s, "tsg-books")
+    assert (t.state, t.reason, t.amount) == ("blocked", "未还 1 册", Decimal("3.00"))
+    undo = AuditEvent.objects.get(task=t, action="undo")
+    assert (undo.state_before, undo.state_after, undo.reason, undo.detail) == (
+        "done",
+        "blocked",
+        "刷错了人",
+        {"undoes": event.pk},
+    )
+    assert AuditEvent.objects.filter(task=t).count() == 3  # nothing deleted
+    with pytest.raises(ClearanceError) as exc:
+        services.task_undo(event=event, actor=None, channel=Channel.COUNTER, reason="again")
+    assert exc.value.code == "changed_since"
+
+
+def test_undo_refused_when_later_work_depends_on_it(campaign, make_student, launch):
+    s = make_student()
+    launch(s)
+    services.task_block(task=task_of(s, "tsg-books"), actor=None, channel=Channel.COUNTER, reason="欠")
+    services.task_clear(task=task_of(s, "tsg-books"), actor=None, channel=Channel.COUNTER)
+    services.task_clear(task=task_of(s, "wx-account"), actor=None, channel=Channel.COUNTER)  # needs the library first
+    event = AuditEvent.objects.get(task__item__code="tsg-books", action="clear")
+    with pytest.raises(ClearanceError) as exc:
+        services.task_undo(event=event, actor=None, channel=Channel.COUNTER, reason="错了")
+    assert exc.value.code == "dependents_done" and "网络账号" in exc.value.message
