@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "lixiao.reports",
     "lixiao.imports",
     "lixiao.approvals",
+    "lixiao.certificates",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,5 @@
 from lixiao.accounts import access
+from lixiao.certificates import access as certificate_access
 
 
 def roles(request):
@@ -9,6 +10,7 @@ def roles(request):
     return {
         "nav_desks": access.desk_scopes(user),
         "nav_review_departments": access.review_departments(user),
+        "nav_certificates": bool(certificate_access.offices_for_user(user)),
         "nav_reports": access.can(user, "reports.view"),
         "nav_student": access.student_for_user(user) is not None,
         "nav_lists": access.can(user, "lists.upload"),
