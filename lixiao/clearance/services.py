@@ -33,6 +33,7 @@ from lixiao.rules.models import Item, ItemScope
 
 # The engine's one front door: list functions live in lists.py and are offered here too.
 __all__ = [
+    "UNDOABLE_ACTIONS",
     "ClearanceError",
     "ListResult",
     "ListRow",
