@@ -17,7 +17,7 @@ PYTHON ?= $(shell for c in $$HOME/.pyenv/versions/$$(cat .python-version 2>/dev/
 # The PostgreSQL test database is named after this checkout, so two checkouts on one machine never share it.
 PG_SUFFIX := $(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-8)
 
-.PHONY: venv demo test lint check-python messages pg-up clean serve
+.PHONY: venv demo test lint check-python messages pg-up clean serve browser
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then echo "Lixiao needs Python >= 3.12 (Django 6.1). Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12." >&2; exit 1; fi
@@ -50,8 +50,16 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Browser tests drive Debian's chromium through Playwright; install it when missing and we may (root, apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is not installed: the browser tests will be skipped" >&2; fi; }
+
 # The suite on SQLite; with TEST_POSTGRES=1 (CI) again on PostgreSQL.
-test: venv messages lint
+test: venv messages lint browser
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(VENV)/bin/pytest

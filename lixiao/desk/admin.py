@@ -5,8 +5,9 @@ from lixiao.desk.models import Scan, Station
 
 @admin.register(Station)
 class StationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "department", "clear_on_swipe"]
+    list_display = ["code", "name", "department", "clear_on_swipe", "reader_mode"]
     list_select_related = ["department__campus"]
+    fields = ["code", "name", "department", "clear_on_swipe", "reader_mode", "strip_prefixes", "strip_suffixes"]
 
 
 @admin.register(Scan)

@@ -118,12 +118,19 @@ def scan(request, scope):
 @login_required
 @require_POST
 def pick(request, scope, student_no):
-    """The clerk picked one of several matches: show (and at a clear-on-swipe station, clear) that student."""
+    """The clerk picked one of several matches (or opened someone from the waiting list): show the student;
+    a pick answering the clerk's ambiguous card read at a clear-on-swipe station acts as that swipe."""
     scope = access.desk_scope_for_user(request.user, scope)
     campaign, station = _context(request, scope)
     student = get_object_or_404(Student.objects.filter(scope.student_q()), student_no=student_no)
-    outcome = services.act_on_student(
-        scope=scope, station=station, clerk=request.user, campaign=campaign, student=student, clear=False
+    scan_id = request.POST.get("scan", "")
+    outcome = services.pick_student(
+        scope=scope,
+        station=station,
+        clerk=request.user,
+        campaign=campaign,
+        student=student,
+        scan_id=int(scan_id) if scan_id.isascii() and scan_id.isdigit() else None,
     )
     return _result(request, scope, campaign, station, outcome)
 

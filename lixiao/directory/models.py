@@ -1,9 +1,12 @@
 """Who: campuses, student categories, departments, colleges, staff memberships, students and their cards."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from lixiao.lib.cards import READER_KINDS, normalize_uid, uid_forms
 
 
 class Campus(models.Model):
@@ -183,15 +186,70 @@ class Student(models.Model):
 
 
 class Card(models.Model):
-    """A campus card. A student may hold several (replacements); the number is text, leading zeros kept."""
+    """A campus card. A student may hold several (replacements).
+
+    ``number`` is the number printed on the card face, the campus card account number of the rosters: text,
+    leading zeros kept ('0666599', '000118'). ``uid`` is the chip's physical UID as the register gives it:
+    upper-case hexadecimal, 4 or 7 bytes, or '' when not known. The forms a reader types for the UID are
+    kept in :class:`CardForm` (see lixiao.lib.cards); call ``CardForm.objects.rebuild(cards)`` after
+    setting or changing UIDs. The face number itself is matched on this table (``number`` is indexed).
+    """
 
     number = models.CharField(_("card number"), max_length=40, unique=True)
+    uid = models.CharField(
+        _("UID"),
+        max_length=14,
+        blank=True,
+        default="",
+        help_text=_("The chip's physical UID in hexadecimal as the card register gives it (4 or 7 bytes)."),
+    )
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="cards")
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["uid"], condition=~models.Q(uid=""), name="card_unique_uid"),
+        ]
         verbose_name = _("campus card")
         verbose_name_plural = _("campus cards")
 
     def __str__(self):
         return self.number
+
+    def clean(self):
+        try:
+            self.uid = normalize_uid(self.uid)
+        except ValueError:
+            raise ValidationError({"uid": _("8 or 14 hexadecimal digits (4 or 7 bytes), like 51E69621.")}) from None
+
+
+class CardFormQuerySet(models.QuerySet):
+    def rebuild(self, cards):
+        """Make the stored forms of these cards those of their current UIDs (set-based: one delete, one insert).
+        A derived index, not clearance state: no audit."""
+        cards = list(cards)
+        self.filter(card__in=[c.pk for c in cards]).delete()
+        self.bulk_create(
+            [CardForm(card_id=c.pk, kind=kind, value=value) for c in cards for kind, value in uid_forms(c.uid)],
+            batch_size=2000,
+        )
+
+
+class CardForm(models.Model):
+    """One way a reader types a card: kind (lixiao.lib.cards.KINDS) and the canonical value (hexadecimal upper
+    case, decimals without leading zeros, Wiegand pairs as 'FC,CN'). Derived from Card.uid, looked up by value."""
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="forms")
+    kind = models.CharField(_("form"), max_length=16, choices=[(k, k) for k in READER_KINDS])
+    value = models.CharField(_("value"), max_length=20)
+
+    objects = CardFormQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["card", "kind"], name="card_form_unique_kind")]
+        indexes = [models.Index(fields=["value", "kind"], name="card_form_lookup")]
+        verbose_name = _("card form")
+        verbose_name_plural = _("card forms")
+
+    def __str__(self):
+        return f"{self.kind} {self.value}"

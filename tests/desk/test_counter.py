@@ -35,7 +35,7 @@ def test_swipe_clears_and_a_repeat_says_already_done(client, settings, make_stud
     assert 'data-result="already"' in r.text
     assert AuditEvent.objects.filter(task__item__code="wx-account", action="clear").count() == 1
     assert list(Scan.objects.order_by("id").values_list("raw", "result", "student")) == [
-        ("0666599\r\n", "cleared", s.pk),
+        ("0666599\\r\\n", "cleared", s.pk),  # stored escaped: the CR LF stay visible in the log
         ("0666599", "already", s.pk),
     ]
 
