@@ -272,7 +272,7 @@ def act_on_student(*, scope, station, clerk, campaign, student, clear):
         return outcome
     if clear:
         for task in tasks:
-            if task.state != TaskState.PENDING:
+            if task.state != TaskState.PENDING or task.item.final:  # certificates: at the certificate desk
                 continue
             try:
                 outcome.changes.append(engine.task_clear(task=task, actor=clerk, channel=Channel.COUNTER))

@@ -145,6 +145,12 @@ def task_action(request, scope, task_id, action):
     outcome = services.ScanOutcome(result=Scan.Result.SHOWN, message="", student=student)
     channel = Channel.APPROVAL if scope.kind != "department" else Channel.COUNTER
     try:
+        if action == "clear" and task.item.final:
+            # Certificates are handed over at the certificate desk, with the identity check and any proxy recorded.
+            raise engine.ClearanceError(
+                code="use_certificate_desk",
+                message=_("Certificates are handed over at the certificate desk, where the identity is checked."),
+            )
         if action == "clear":
             change = engine.task_clear(
                 task=task, actor=request.user, channel=channel, note=request.POST.get("note", "")

@@ -252,3 +252,15 @@ def test_a_bad_amount_is_explained_and_the_reason_kept(client, campaign, make_st
     )
     assert 'data-result="refused"' in r.text and 'value="校园卡欠费"' in r.text
     assert task_of(s, "wx-account").state == "pending"
+
+
+def test_certificates_are_not_handed_over_at_the_counter(client, make_student, launch, make_user):
+    s = make_student()
+    launch(s)
+    jwc = Department.objects.get(code="m-jwc")
+    desk = DeskScope("department", jwc.pk, "").key
+    client.force_login(make_user("jwc", department="m-jwc"))
+    t = task_of(s, "jwc-cert")
+    r = client.post(reverse("desk:task_action", kwargs={"scope": desk, "task_id": t.pk, "action": "clear"}))
+    assert 'data-result="refused"' in r.text
+    assert task_of(s, "jwc-cert").state == "pending"
