@@ -4,18 +4,34 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from lixiao.accounts.access import can, list_items_for_user
+from lixiao.accounts.access import can, list_items_for_user, report_categories
 from lixiao.imports.models import ImportBatch
 
 
+def roster_category_ids(user):
+    """The ids of the categories whose students ``user`` may create or change with a roster, or None for all.
+
+    None is also the answer for ``user=None``: the command line (import_roster, demo_campaign), whose operator
+    can run anything anyway, acts as a superuser. The web always passes the logged-in user.
+    """
+    if user is None or user.is_superuser:
+        return None
+    return {category.pk for category in report_categories(user)}
+
+
 def batches_for_user(user):
-    """Roster imports for those who may import rosters; list imports for the items one may upload."""
+    """A superuser sees every batch; anyone else their own uploads, the lists of the items they may upload and,
+    if they may import rosters, the rosters touching the categories their office manages."""
     if not user.is_authenticated:
         return ImportBatch.objects.none()
-    visible = Q(kind=ImportBatch.Kind.LIST, item__in=list_items_for_user(user))
+    batches = ImportBatch.objects.select_related("campaign", "item", "created_by").defer("content")
+    if user.is_superuser:
+        return batches
+    visible = Q(created_by=user) | Q(kind=ImportBatch.Kind.LIST, item__in=list_items_for_user(user))
     if can(user, "roster.import"):
-        visible |= Q(kind=ImportBatch.Kind.ROSTER)
-    return ImportBatch.objects.filter(visible).select_related("campaign", "item", "created_by").defer("content")
+        touching = ImportBatch.categories.through.objects.filter(category__in=report_categories(user))
+        visible |= Q(kind=ImportBatch.Kind.ROSTER, pk__in=touching.values("importbatch_id"))
+    return batches.filter(visible)
 
 
 def batch_for_user(user, pk):

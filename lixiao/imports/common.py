@@ -32,11 +32,13 @@ class Issue:
 
 
 class ImportRefused(Exception):
-    """An import that cannot be applied. ``errors`` is a list of Issue; ``preview`` the preview refused."""
+    """An import that cannot be applied. ``errors`` is a list of Issue; ``preview`` the preview refused; ``code``
+    names a refusal that is not about the file's rows ("not_waiting", "release_not_confirmed")."""
 
-    def __init__(self, errors, *, preview=None, message=""):
+    def __init__(self, errors, *, preview=None, message="", code=""):
         self.errors = list(errors)
         self.preview = preview
+        self.code = code
         self.message = message or _("The file has errors; nothing was imported.")
         super().__init__(self.message)
 

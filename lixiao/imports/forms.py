@@ -3,10 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from lixiao.clearance.models import Campaign
 
+# One message for a missing or empty file: these, not Django's own next to lixiao.imports.services.upload_problem's.
+FILE_ERRORS = {"required": _("Choose a file to upload."), "empty": _("The file is empty.")}
+
 
 class RosterUploadForm(forms.Form):
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
-    file = forms.FileField(label=_("Roster file (.xlsx, .csv or .txt)"))
+    file = forms.FileField(label=_("Roster file (.xlsx, .csv or .txt)"), error_messages=FILE_ERRORS)
 
 
 class ListUploadForm(forms.Form):
@@ -17,4 +20,4 @@ class ListUploadForm(forms.Form):
 
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
     mode = forms.ChoiceField(label=_("Mode"), choices=MODES, initial="replace")
-    file = forms.FileField(label=_("List file (.xlsx, .csv or .txt)"))
+    file = forms.FileField(label=_("List file (.xlsx, .csv or .txt)"), error_messages=FILE_ERRORS)

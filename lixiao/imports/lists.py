@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lixiao.clearance.models import LIST_MANAGED_CHANNELS, Campaign, Case, ListEntry, Task
 from lixiao.clearance.services import ListRow, apply_list, list_target
@@ -44,6 +45,9 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 10  # ListEntry.amount: 12 digits, 2 after the point
 _INTEGER_RE = re.compile(r"[+-]?\d+")
 SHOWN = 500  # the preview lists at most this many entries of each kind (all are counted)
+# A replace that releases more than this share of the active entries (or a file listing nobody that releases
+# anyone) is applied only when the person applying it confirms the number released.
+RELEASE_SHARE_CONFIRMED = Decimal("0.3")
 
 
 @dataclass
@@ -72,6 +76,7 @@ class ListPreview:
     changed: list[tuple[ListRecord, str, Decimal | None, int | None]] = field(default_factory=list)
     unchanged: int = 0
     released: list[tuple[str, str, str]] = field(default_factory=list)  # (student number, name, reason)
+    active: int = 0  # the item's active entries before applying
     not_on_roster: list[ListRecord] = field(default_factory=list)
     without_task: list[ListRecord] = field(default_factory=list)  # on the roster, but the item does not apply
     unknown_students: int = 0
@@ -85,6 +90,12 @@ class ListPreview:
     @property
     def ok(self):
         return not self.errors
+
+    @property
+    def release_needs_confirmation(self):
+        """A mass release: a file with no rows, or one releasing more than 30% of the active entries."""
+        released = len(self.released)
+        return released > 0 and (self.rows_read == 0 or released > RELEASE_SHARE_CONFIRMED * self.active)
 
     def list_rows(self):
         return [
@@ -123,6 +134,8 @@ class ListPreview:
             "header": self.header,
             "footer_total": self.footer_total,
             "counts": self.counts(),
+            "active": self.active,
+            "confirm_release": self.release_needs_confirmation,
             "entries": [entry(r) for r in self.records[:SHOWN]],
             "added": [entry(r) for r in self.added[:SHOWN]],
             "changed": [
@@ -224,7 +237,7 @@ def _read_records(table: Table, item, preview: ListPreview) -> list[ListRecord]:
         raw_no = values.get("student_no", "")
         if not raw_no:
             error("student_no", _("The student number is missing."))
-        else:
+        elif not any(name == "student_no" for name, _p in row.problems):  # else the cell's problem is its error
             try:
                 student_no = normalize_student_no(raw_no)
             except ValueError:
@@ -348,9 +361,10 @@ def _compare(preview: ListPreview, campaign, item, filename):
             preview.unchanged += 1
         else:
             preview.changed.append((record, entry.reason, entry.amount, entry.quantity))
+    preview.active = len(active)
     if preview.mode == "replace":
         preview.released = [(e.student_no, e.name, e.reason) for no, e in active.items() if no not in by_no]
-        if not records and active:
+        if not preview.rows_read and active:
             preview.warnings.append(
                 Issue(
                     filename,
@@ -359,6 +373,20 @@ def _compare(preview: ListPreview, campaign, item, filename):
                     _("The file lists nobody: applying it releases all %(count)d entries.") % {"count": len(active)},
                 )
             )
+    if preview.rows_read and not records:
+        preview.warnings.append(
+            Issue(
+                filename,
+                None,
+                "",
+                ngettext(
+                    "The file's only row is not usable; see the errors and warnings.",
+                    "None of the file's %(rows)d rows is usable; see the errors and warnings.",
+                    preview.rows_read,
+                )
+                % {"rows": preview.rows_read},
+            )
+        )
 
     # What the tasks would become: the engine's own rule (list_target) over the entries after applying.
     future = {} if preview.mode == "replace" else {e.student_id: e for e in active.values() if e.student_id}

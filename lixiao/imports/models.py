@@ -24,6 +24,11 @@ class ImportBatch(models.Model):
     mode = models.CharField(_("mode"), max_length=10, default="replace")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    # The student categories a roster touches (its rows' categories and those of the students it would change):
+    # the offices managing them see the batch (lixiao.imports.access).
+    categories = models.ManyToManyField(
+        "directory.Category", blank=True, related_name="+", verbose_name=_("student categories")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)

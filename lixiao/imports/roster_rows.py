@@ -71,10 +71,11 @@ class RosterRecord:
 
 
 class Reference:
-    """Categories, campuses and what the campaign serves, loaded once per file."""
+    """Categories, campuses and what the campaign serves, loaded once per file. ``allowed`` holds the ids of the
+    categories the importing user may import (None: all); ``touched`` collects the categories the rows give."""
 
-    def __init__(self, campaign):
-        self.categories = list(Category.objects.all())
+    def __init__(self, campaign, allowed=None):
+        self.categories = list(Category.objects.select_related("office"))
         self.category_by_id = {c.pk: c for c in self.categories}
         self.category_by_code = {c.code: c for c in self.categories}
         self.campaign_categories = set(campaign.categories.values_list("id", flat=True))
@@ -83,6 +84,11 @@ class Reference:
         self.campus_by_id = {c.pk: c for c in self.campuses}
         self.default_campus = next((c for c in self.campuses if c.code == DEFAULT_CAMPUS), None)
         self.served = set(CampusCategory.objects.filter(served=True).values_list("campus_id", "category_id"))
+        self.allowed = allowed
+        self.touched = set()
+
+    def may_import(self, category):
+        return self.allowed is None or category.pk in self.allowed
 
     def category(self, text):
         return next((c for c in self.categories if matches(text, c.name, c.code, c.name_en or c.name)), None)
@@ -143,6 +149,33 @@ def _category(values, table, ref, international):
     return category, None
 
 
+def _default_warnings(table: Table, ref: Reference) -> list[Issue]:
+    """Say so when every row gets the default category or campus because the file has no column for it."""
+    warnings = []
+    columns = table.columns
+    if table.rows and "category" not in columns and "level" not in columns:
+        undergraduate = ref.category_by_code.get(UNDERGRADUATE)
+        warnings.append(
+            Issue(
+                table.filename,
+                table.header_row,
+                "",
+                _("No category column (培养层次/学历层次/类别): every row is taken as %(category)s.")
+                % {"category": undergraduate.name if undergraduate else UNDERGRADUATE},
+            )
+        )
+    if table.rows and "campus" not in columns:
+        warnings.append(
+            Issue(
+                table.filename,
+                table.header_row,
+                "",
+                _("No 校区 column: every row is taken as %(campus)s.") % {"campus": ref.default_campus.name},
+            )
+        )
+    return warnings
+
+
 def read_records(table: Table, ref: Reference) -> tuple[list[RosterRecord], list[Issue], list[Issue]]:
     """Turn the rows into records; returns (records, errors, warnings): an error for every bad cell and a
     warning for doubtful ones."""
@@ -170,6 +203,7 @@ def read_records(table: Table, ref: Reference) -> tuple[list[RosterRecord], list
             )
         )
         return [], all_errors, warnings
+    warnings.extend(_default_warnings(table, ref))
     records, seen, cards = [], {}, {}
     for row in table.rows:
         values = row.values
@@ -188,7 +222,7 @@ def read_records(table: Table, ref: Reference) -> tuple[list[RosterRecord], list
         raw_no = values.get("student_no", "")
         if not raw_no:
             error("student_no", _("The student number is missing."))
-        else:
+        elif not any(name == "student_no" for name, _p in row.problems):  # else the cell's problem is its error
             try:
                 student_no = normalize_student_no(raw_no)
             except ValueError:
@@ -219,8 +253,16 @@ def read_records(table: Table, ref: Reference) -> tuple[list[RosterRecord], list
         category, problem = _category(values, table, ref, international)
         if problem:
             error(*problem)
-        if category and campus:
-            where = "category" if "category" in columns else ("level" if "level" in columns else "student_no")
+        where = "category" if "category" in columns else ("level" if "level" in columns else "student_no")
+        if category:
+            ref.touched.add(category.pk)
+            if not ref.may_import(category):
+                error(
+                    where,
+                    _("%(category)s students are managed by %(office)s; you may not import them.")
+                    % {"category": category.name, "office": category.office.name},
+                )
+        if category and campus and ref.may_import(category):
             if category.pk not in ref.campaign_categories:
                 error(
                     where,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lixiao.clearance.models import Case
 from lixiao.clearance.services import enroll_students
 from lixiao.directory.models import Campus, Card, Category, College, Staff, Student
+from lixiao.imports.access import roster_category_ids
 from lixiao.imports.common import (
     ImportRefused,
     Issue,
@@ -27,6 +28,18 @@ from lixiao.imports.roster_rows import ROSTER_FIELDS, TEXT_FIELDS, Reference, Ro
 from lixiao.lib.tabular import TableError, read_table
 
 CHANGES_SHOWN = 500  # the preview lists at most this many changed students (all are counted)
+NEW_SHOWN = 50  # and this many new students, enough to check how names and numbers were read
+
+
+@dataclass
+class NewStudent:
+    row: int
+    student_no: str
+    name: str
+    name_latin: str
+    category: str
+    campus: str
+    college: str
 
 
 @dataclass
@@ -44,7 +57,9 @@ class RosterPreview:
     rows_read: int = 0
     footer_total: int | None = None
     records: list[RosterRecord] = field(default_factory=list)
-    new_students: list[str] = field(default_factory=list)
+    allowed_categories: set[int] | None = None  # the importing user's categories (None: all)
+    categories: list[int] = field(default_factory=list)  # the categories the file touches
+    new_students: list[NewStudent] = field(default_factory=list)
     changes: list[StudentChange] = field(default_factory=list)
     unchanged: int = 0
     new_cases: int = 0
@@ -84,6 +99,10 @@ class RosterPreview:
             "footer_total": self.footer_total,
             "counts": self.counts(),
             "breakdown": [list(entry) for entry in self.breakdown],
+            "new_students": [
+                [n.row, n.student_no, n.name, n.name_latin, n.category, n.campus, n.college]
+                for n in self.new_students[:NEW_SHOWN]
+            ],
             "new_colleges": self.new_colleges,
             "new_advisors": [list(entry) for entry in self.new_advisors],
             "renamed_advisors": [list(entry) for entry in self.renamed_advisors],
@@ -116,6 +135,8 @@ class _Plan:
     unchanged: int = 0
     new_cards: list[tuple[str, str]] = field(default_factory=list)  # (card number, student number)
     new_cases: int = 0
+    current_categories: set[int] = field(default_factory=set)  # of the students the records would change
+    colleges: "_Colleges | None" = None
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
 
@@ -180,9 +201,15 @@ def _choose_advisor_names(records, existing, filename):
     return chosen, warnings
 
 
-def _plan(records, filename, campaign) -> _Plan:
+def _plan(records, filename, campaign, *, allowed=None, columns=None) -> _Plan:
+    """``allowed``: the ids of the categories the importing user may change (None: all); ``columns``: the file's
+    labels of the fields, to name them in errors."""
     plan = _Plan()
-    colleges = _Colleges()
+    colleges = plan.colleges = _Colleges()
+
+    def label(name):
+        return (columns or {}).get(name) or ROSTER_FIELDS[name][0]
+
     for record in records:
         if record.college and colleges.get(record.college) is None and record.college not in plan.new_colleges:
             if len(record.college) > max_length(College, "code"):
@@ -190,7 +217,7 @@ def _plan(records, filename, campaign) -> _Plan:
                     Issue(
                         filename,
                         record.row,
-                        ROSTER_FIELDS["college"][0],
+                        label("college"),
                         _("A new college's name can have at most %(max)d characters.")
                         % {"max": max_length(College, "code")},
                     )
@@ -216,12 +243,26 @@ def _plan(records, filename, campaign) -> _Plan:
     }
     advisor_ids = {s.advisor_id for s in existing.values() if s.advisor_id}
     staff_no_by_id = dict(fetch_in(Staff.objects.values_list("id", "staff_no"), "id", advisor_ids))
-    categories = {c.pk: c.name for c in Category.objects.all()}
+    category_by_id = {c.pk: c for c in Category.objects.select_related("office")}
+    categories = {pk: c.name for pk, c in category_by_id.items()}
     campuses = {c.pk: c.name for c in Campus.objects.all()}
     for record in records:
         student = existing.get(record.student_no)
         if student is None:
             plan.creates.append(record)
+            continue
+        plan.current_categories.add(student.category_id)
+        if allowed is not None and student.category_id not in allowed:
+            current = category_by_id[student.category_id]
+            plan.errors.append(
+                Issue(
+                    filename,
+                    record.row,
+                    label("student_no"),
+                    _("Student %(no)s is a %(category)s student, managed by %(office)s; you may not change them.")
+                    % {"no": record.student_no, "category": current.name, "office": current.office.name},
+                )
+            )
             continue
         changes = [
             (name, getattr(student, name), value)
@@ -264,7 +305,7 @@ def _plan(records, filename, campaign) -> _Plan:
                 Issue(
                     filename,
                     record.row,
-                    ROSTER_FIELDS["card"][0],
+                    label("card"),
                     _("Card number %(card)s already belongs to student %(other)s.")
                     % {"card": record.card, "other": owner},
                 )
@@ -289,9 +330,13 @@ def _breakdown(records):
 # --- the two entry points ------------------------------------------------------------------------------
 
 
-def preview_roster(*, data: bytes, filename: str, campaign) -> RosterPreview:
-    """Read a roster file and say what importing it into ``campaign`` would do. Writes nothing."""
-    preview = RosterPreview(filename=filename)
+def preview_roster(*, data: bytes, filename: str, campaign, user=None) -> RosterPreview:
+    """Read a roster file and say what importing it into ``campaign`` would do for ``user``. Writes nothing.
+
+    A row of a category the user's office does not manage (or of a student now in such a category) is an error.
+    ``user=None`` is the command line, which may import every category (see access.roster_category_ids).
+    """
+    preview = RosterPreview(filename=filename, allowed_categories=roster_category_ids(user))
     try:
         table = read_table(data, filename, ROSTER_FIELDS, ["student_no"])
     except TableError as error:
@@ -306,15 +351,29 @@ def preview_roster(*, data: bytes, filename: str, campaign) -> RosterPreview:
     if not table.rows:
         preview.errors.append(Issue(filename, table.header_row, "", _("The file has a header but no students.")))
         return preview
-    ref = Reference(campaign)
+    ref = Reference(campaign, allowed=preview.allowed_categories)
     preview.records, errors, warnings = read_records(table, ref)
     preview.errors.extend(errors)
     preview.warnings.extend(warnings)
-    plan = _plan(preview.records, filename, campaign)
+    plan = _plan(
+        preview.records, filename, campaign, allowed=preview.allowed_categories, columns=preview.header["columns"]
+    )
     preview.errors.extend(plan.errors)
     preview.warnings.extend(plan.warnings)
     preview.errors.sort(key=lambda issue: issue.row or 0)
-    preview.new_students = [r.student_no for r in plan.creates]
+    preview.categories = sorted(ref.touched | plan.current_categories)
+    preview.new_students = [
+        NewStudent(
+            row=r.row,
+            student_no=r.student_no,
+            name=r.text.get("name", ""),
+            name_latin=r.text.get("name_latin", ""),
+            category=ref.category_by_id[r.category_id].name,
+            campus=ref.campus_by_id[r.campus_id].name,
+            college=plan.colleges.name(r.college) if r.college else "",
+        )
+        for r in plan.creates
+    ]
     preview.changes = [
         StudentChange(row=r.row, student_no=r.student_no, name=s.name or s.name_latin, fields=changes)
         for r, s, changes in plan.updates
@@ -333,13 +392,20 @@ def apply_roster(*, preview: RosterPreview, campaign, actor, actor_label="") -> 
     """Write a previewed roster in one transaction and put its students on the campaign's roster.
 
     Refuses (ImportRefused) if the preview has errors, or if the database changed since the preview in a
-    way that makes the file wrong (a card number now belonging to someone else).
+    way that makes the file wrong (a card number now belonging to someone else, a student moved to a category
+    the previewing user does not manage).
     """
     if preview.errors:
         raise ImportRefused(preview.errors, preview=preview)
     records = preview.records
     with transaction.atomic():
-        plan = _plan(records, preview.filename, campaign)
+        plan = _plan(
+            records,
+            preview.filename,
+            campaign,
+            allowed=preview.allowed_categories,
+            columns=preview.header["columns"],
+        )
         if plan.errors:
             raise ImportRefused(plan.errors, preview=preview)
 

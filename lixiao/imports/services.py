@@ -13,16 +13,17 @@ from lixiao.imports.rosters import apply_roster, preview_roster
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def preview_for(batch):
-    """Parse the batch's stored file again and compare it with the database (no writes)."""
+def preview_for(batch, *, user):
+    """Parse the batch's stored file again and compare it with the database for ``user`` (no writes)."""
     data = bytes(batch.content)
     if batch.kind == ImportBatch.Kind.ROSTER:
-        return preview_roster(data=data, filename=batch.filename, campaign=batch.campaign)
+        return preview_roster(data=data, filename=batch.filename, campaign=batch.campaign, user=user)
     return preview_list(data=data, filename=batch.filename, campaign=batch.campaign, item=batch.item, mode=batch.mode)
 
 
 def create_batch(*, kind, campaign, filename, content, actor, item=None, mode="replace"):
-    """Store an uploaded file and its preview. Returns (batch, preview)."""
+    """Store an uploaded file and its preview, computed for ``actor`` (the uploader). A file with errors is
+    stored as refused: it can be looked at, not applied. Returns (batch, preview)."""
     batch = ImportBatch(
         kind=kind,
         campaign=campaign,
@@ -32,30 +33,60 @@ def create_batch(*, kind, campaign, filename, content, actor, item=None, mode="r
         mode=mode if kind == ImportBatch.Kind.LIST else "replace",
         created_by=actor,
     )
-    preview = preview_for(batch)
+    preview = preview_for(batch, user=actor)
     batch.summary = {"preview": preview.as_dict()}
-    batch.save()
+    if preview.errors:
+        batch.status = ImportBatch.Status.FAILED
+    with transaction.atomic():
+        batch.save()
+        if kind == ImportBatch.Kind.ROSTER:
+            batch.categories.set(preview.categories)
     return batch, preview
 
 
-def apply_batch(*, batch, actor):
-    """Apply a batch waiting for confirmation, all or nothing. Raises ImportRefused (and marks the batch
-    refused) when the file now has errors; a batch already applied or discarded is refused as it is."""
-    preview = preview_for(batch)  # parse outside the transaction: reading a big workbook takes a second
+def _check_release_confirmed(preview, confirmed_release):
+    """Refuse a list's mass release unless the person applying confirmed the number of students it releases."""
+    if not preview.release_needs_confirmation:
+        return
+    released = len(preview.released)
+    if confirmed_release == released:
+        return
+    if confirmed_release is None:
+        message = _("Applying this file releases %(released)d of %(active)d students; tick the box to confirm it.")
+    else:
+        message = _("Applying this file now releases %(released)d of %(active)d students; check the preview again.")
+    raise ImportRefused(
+        [],
+        preview=preview,
+        message=message % {"released": released, "active": preview.active},
+        code="release_not_confirmed",
+    )
+
+
+def apply_batch(*, batch, actor, confirmed_release=None):
+    """Apply a batch waiting for confirmation, for ``actor``, all or nothing. Raises ImportRefused (and marks the
+    batch refused) when the file now has errors; a batch already applied or discarded is refused as it is. A list
+    releasing many students is applied only with ``confirmed_release`` equal to the number it releases."""
+    preview = preview_for(batch, user=actor)  # parse outside the transaction: reading a big workbook takes a second
     try:
         with transaction.atomic():
-            batch = ImportBatch.objects.select_for_update().select_related("campaign", "item").get(pk=batch.pk)
+            batch = (
+                ImportBatch.objects.select_for_update(of=("self",)).select_related("campaign", "item").get(pk=batch.pk)
+            )
             if batch.status != ImportBatch.Status.PREVIEW:
                 raise ImportRefused(
                     [],
                     message=_("This import is %(status)s; upload the file again.")
                     % {"status": batch.get_status_display()},
+                    code="not_waiting",
                 )
             if preview.errors:
                 raise ImportRefused(preview.errors, preview=preview)
             if batch.kind == ImportBatch.Kind.ROSTER:
                 result = apply_roster(preview=preview, campaign=batch.campaign, actor=actor)
+                batch.categories.set(preview.categories)
             else:
+                _check_release_confirmed(preview, confirmed_release)
                 result = apply_list_import(
                     preview=preview, campaign=batch.campaign, item=batch.item, actor=actor, mode=batch.mode
                 )
@@ -64,25 +95,34 @@ def apply_batch(*, batch, actor):
             batch.summary = {"preview": preview.as_dict(), "applied": result}
             batch.save(update_fields=["status", "applied_at", "summary"])
     except ImportRefused as refused:
+        waiting = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW)
+        summary = {"preview": preview.as_dict()}
         if refused.errors:
-            summary = {"preview": preview.as_dict()}
             found_at_apply = [issue for issue in refused.errors if issue not in set(preview.errors)]
             summary["preview"]["errors"].extend(issue.as_dict() for issue in found_at_apply)
             summary["preview"]["counts"]["errors"] += len(found_at_apply)
-            ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
-                status=ImportBatch.Status.FAILED, summary=summary
-            )
+            waiting.update(status=ImportBatch.Status.FAILED, summary=summary)
+        elif refused.code == "release_not_confirmed":
+            waiting.update(summary=summary)  # still waiting; the preview shows the numbers as they are now
         raise
     return batch, result
 
 
 def discard_batch(*, batch, actor):
-    """Throw away a batch waiting for confirmation; nothing of it is applied."""
+    """Throw away a batch waiting for confirmation; nothing of it is applied. Refuses (ImportRefused) a batch
+    already applied or refused; discarding a discarded batch again changes nothing."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.PREVIEW:
             batch.status = ImportBatch.Status.DISCARDED
             batch.save(update_fields=["status"])
+        elif batch.status != ImportBatch.Status.DISCARDED:
+            raise ImportRefused(
+                [],
+                message=_("%(file)s is %(status)s; it cannot be discarded.")
+                % {"file": batch.filename, "status": batch.get_status_display()},
+                code="not_waiting",
+            )
     return batch
 
 

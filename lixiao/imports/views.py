@@ -148,9 +148,8 @@ def index(request):
 def _uploaded(request, form, *, kind, item=None):
     """Store an upload as a batch and go to its preview, or show the form again with what is wrong."""
     uploaded = request.FILES.get("file")
-    problem = upload_problem(uploaded)
-    if problem is not None:
-        form.add_error("file", problem.message)
+    if form.is_valid() and (problem := upload_problem(uploaded)) is not None:
+        form.add_error("file", problem.message)  # what the form's own checks leave (a file too big)
     if not form.is_valid():
         forms = {"roster_form": form} if kind == ImportBatch.Kind.ROSTER else {"list_form": form}
         return render(request, "imports/index.html", _index_context(request, **forms), status=400)
@@ -189,6 +188,9 @@ def preview(request, pk):
     summary = batch.summary.get("preview", {})
     applied = batch.summary.get("applied")
     labels = ROSTER_COUNTS if batch.kind == ImportBatch.Kind.ROSTER else LIST_COUNTS
+    release = None  # a list's mass release, which the Apply form asks to confirm
+    if summary.get("confirm_release"):
+        release = {"released": summary["counts"]["released"], "active": summary["active"]}
     changes = [
         {**change, "fields": [(_field_label(name), before, after) for name, before, after in change["fields"]]}
         for change in summary.get("changes", [])
@@ -204,8 +206,18 @@ def preview(request, pk):
         "applied_task_changes": _task_changes(applied.get("tasks_changed", {})) if applied else [],
         "can_apply": batch.status == ImportBatch.Status.PREVIEW and not summary.get("errors"),
         "waiting": batch.status == ImportBatch.Status.PREVIEW,
+        "refused": batch.status == ImportBatch.Status.FAILED,
+        "release": release,
     }
     return render(request, "imports/preview.html", context)
+
+
+def _confirmed_release(request):
+    """The number of students the Apply form's checkbox confirms will be released, or None."""
+    try:
+        return int(request.POST.get("confirm_release", ""))
+    except ValueError:
+        return None
 
 
 @login_required
@@ -213,7 +225,7 @@ def preview(request, pk):
 def apply(request, pk):
     batch = batch_for_user(request.user, pk)
     try:
-        apply_batch(batch=batch, actor=request.user)
+        apply_batch(batch=batch, actor=request.user, confirmed_release=_confirmed_release(request))
     except ImportRefused as refused:
         messages.error(request, refused.message)
     else:
@@ -225,6 +237,10 @@ def apply(request, pk):
 @require_POST
 def discard(request, pk):
     batch = batch_for_user(request.user, pk)
-    discard_batch(batch=batch, actor=request.user)
+    try:
+        discard_batch(batch=batch, actor=request.user)
+    except ImportRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("imports:preview", pk=batch.pk)
     messages.info(request, _("Discarded %(file)s; nothing was imported.") % {"file": batch.filename})
     return redirect("imports:index")

@@ -35,6 +35,7 @@ def users(campaign, django_user_model):
     return {
         "admin": user("admin", superuser=True),
         "registrar": user("registrar", department="m-jwc", role=Membership.Role.OFFICE),
+        "gradschool": user("gradschool", department="m-yjsy", role=Membership.Role.OFFICE),
         "librarian": user("librarian", department="m-tsg"),
         "finance": user("finance", department="m-cwc"),
         "leader": user("leader", department="m-jwc", role=Membership.Role.LEADER),

@@ -20,6 +20,13 @@ def csv_bytes(*lines, encoding="utf-8"):
     return ("\n".join(lines) + "\n").encode(encoding)
 
 
+def upload(name, data):
+    """An uploaded file as the test client posts it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
 def xlsx_bytes(rows):
     import openpyxl
 

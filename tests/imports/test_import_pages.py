@@ -1,9 +1,8 @@
 """The import pages as people use them: upload -> preview -> apply or discard, and who may do what."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from samplefiles import csv_bytes
+from samplefiles import csv_bytes, upload
 
 from lixiao.directory.models import Card, Student
 from lixiao.imports.models import ImportBatch
@@ -12,14 +11,10 @@ from lixiao.rules.models import Item
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin", "registrar", "librarian", "finance", "leader", "college", "student", "anonymous"]
+ROLES = ["admin", "registrar", "gradschool", "librarian", "finance", "leader", "college", "student", "anonymous"]
 
 ROSTER = csv_bytes("学号,姓名,学院,一卡通号", "2026100001,张三,化工学院,0012345", "2026100002,李四,软件学院,0012346")
 LIBRARY = csv_bytes("读者证号,读者姓名,未还册数,欠款(元)", "2026100001,张三,2,35.8")
-
-
-def upload(name, data):
-    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
 
 @pytest.fixture
@@ -58,10 +53,10 @@ def pages(campaign, users):
 
 # page -> {role: status}; a logged-in role not listed gets 404, anonymous is sent to the login page (302)
 EXPECTED = {
-    "index": {"admin": 200, "registrar": 200, "librarian": 200, "finance": 200, "leader": 403, "college": 403,
-              "student": 403},
-    "roster_upload": {"admin": 302, "registrar": 302, "librarian": 403, "finance": 403, "leader": 403, "college": 403,
-                      "student": 403},
+    "index": {"admin": 200, "registrar": 200, "gradschool": 200, "librarian": 200, "finance": 200, "leader": 403,
+              "college": 403, "student": 403},
+    "roster_upload": {"admin": 302, "registrar": 302, "gradschool": 302, "librarian": 403, "finance": 403,
+                      "leader": 403, "college": 403, "student": 403},
     "list_upload": {"admin": 302, "librarian": 302},
     "list_preview": {"admin": 200, "librarian": 200},
     "roster_preview": {"admin": 200, "registrar": 200},

@@ -17,6 +17,9 @@ def write_preview(command, preview):
         command.stdout.write(f"  {category} {campus}: {count}")
     for key, count in data.get("task_changes", {}).items():
         command.stdout.write(f"  tasks {key}: {count}")
+    if data.get("confirm_release"):
+        released, active = data["counts"]["released"], data["active"]
+        command.stdout.write(f"warning: this releases {released} of {active} students on the list")
     for issue in preview.warnings:
         command.stdout.write(f"warning: {issue}")
     for issue in preview.errors:

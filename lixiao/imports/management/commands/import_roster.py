@@ -51,7 +51,8 @@ class Command(BaseCommand):
         loaded = []
         for path in files:
             data = read_file(path)
-            preview = preview_roster(data=data, filename=Path(path).name, campaign=campaign)
+            # user=None: the command line imports every category, whoever --user records as the importer
+            preview = preview_roster(data=data, filename=Path(path).name, campaign=campaign, user=None)
             write_preview(self, preview)
             loaded.append((data, preview))
         rows = defaultdict(list)
@@ -71,7 +72,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for data, preview in loaded:
                     result = apply_roster(preview=preview, campaign=campaign, actor=actor, actor_label="import_roster")
-                    ImportBatch.objects.create(
+                    batch = ImportBatch.objects.create(
                         kind=ImportBatch.Kind.ROSTER,
                         campaign=campaign,
                         filename=preview.filename,
@@ -81,6 +82,7 @@ class Command(BaseCommand):
                         created_by=actor,
                         applied_at=timezone.now(),
                     )
+                    batch.categories.set(preview.categories)
                     write_result(self, preview.filename, result)
         except ImportRefused as refused:
             refuse(refused.errors)
