@@ -454,7 +454,7 @@ def preview_list(*, data: bytes, filename: str, campaign, item, mode="replace") 
     return preview
 
 
-def apply_list_import(*, preview: ListPreview, campaign, item, actor, mode=None, actor_label="") -> dict:
+def apply_list_import(*, preview: ListPreview, campaign, item, actor, mode=None, ref="", actor_label="") -> dict:
     """Apply a previewed list through the engine. ``mode`` defaults to the preview's ('replace' or 'append')."""
     if preview.errors:
         raise ImportRefused(preview.errors, preview=preview)
@@ -467,6 +467,7 @@ def apply_list_import(*, preview: ListPreview, campaign, item, actor, mode=None,
         actor=actor,
         mode=mode or preview.mode,
         source=preview.filename[: ListEntry._meta.get_field("source").max_length],
+        ref=ref,
         actor_label=actor_label,
     )
     return {

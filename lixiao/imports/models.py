@@ -15,6 +15,7 @@ class ImportBatch(models.Model):
         APPLIED = "applied", _("applied")
         FAILED = "failed", _("refused")
         DISCARDED = "discarded", _("discarded")
+        UNDONE = "undone", _("undone")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     campaign = models.ForeignKey("clearance.Campaign", on_delete=models.CASCADE, related_name="imports")

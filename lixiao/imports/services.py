@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lixiao.clearance import services as engine
 from lixiao.imports.common import ImportRefused, Issue
 from lixiao.imports.lists import apply_list_import, preview_list
 from lixiao.imports.models import ImportBatch
@@ -88,7 +89,12 @@ def apply_batch(*, batch, actor, confirmed_release=None):
             else:
                 _check_release_confirmed(preview, confirmed_release)
                 result = apply_list_import(
-                    preview=preview, campaign=batch.campaign, item=batch.item, actor=actor, mode=batch.mode
+                    preview=preview,
+                    campaign=batch.campaign,
+                    item=batch.item,
+                    actor=actor,
+                    mode=batch.mode,
+                    ref=batch_ref(batch),
                 )
             batch.status = ImportBatch.Status.APPLIED
             batch.applied_at = timezone.now()
@@ -135,3 +141,36 @@ def upload_problem(uploaded) -> Issue | None:
     if uploaded.size > MAX_UPLOAD_BYTES:
         return Issue(uploaded.name, None, "", _("The file is larger than 20 MB."))
     return None
+
+
+def batch_ref(batch):
+    """How the engine names a batch's list application, so that it can be undone as a whole."""
+    return f"import:{batch.pk}"
+
+
+def undo_batch(*, batch, actor, reason):
+    """Undo an applied list import as a whole through the engine; the batch is marked undone."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update(of=("self",)).select_related("campaign", "item").get(pk=batch.pk)
+        if batch.kind != ImportBatch.Kind.LIST or batch.status != ImportBatch.Status.APPLIED:
+            raise ImportRefused([], message=_("Only an applied list can be undone."))
+        try:
+            result = engine.undo_list_apply(
+                campaign=batch.campaign, item=batch.item, ref=batch_ref(batch), actor=actor, reason=reason
+            )
+        except engine.ClearanceError as exc:
+            raise ImportRefused([], message=exc.message) from exc
+        batch.status = ImportBatch.Status.UNDONE
+        batch.summary = {
+            **batch.summary,
+            "undone": {
+                "reason": " ".join(reason.split()),
+                "by": actor.get_username() if actor else "",
+                "at": timezone.now().isoformat(),
+                "entries_released": result.entries_released,
+                "entries_restored": result.entries_added,
+                "tasks_changed": dict(sorted(result.tasks_changed.items())),
+            },
+        }
+        batch.save(update_fields=["status", "summary"])
+    return batch

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.preview, name="preview"),
     path("<int:pk>/apply/", views.apply, name="apply"),
     path("<int:pk>/discard/", views.discard, name="discard"),
+    path("<int:pk>/undo/", views.undo, name="undo"),
 ]

@@ -5,6 +5,7 @@ import os
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -17,7 +18,7 @@ from lixiao.imports.access import batch_for_user, batches_for_user, list_item_fo
 from lixiao.imports.common import ImportRefused
 from lixiao.imports.forms import ListUploadForm, RosterUploadForm
 from lixiao.imports.models import ImportBatch
-from lixiao.imports.services import apply_batch, create_batch, discard_batch, upload_problem
+from lixiao.imports.services import apply_batch, create_batch, discard_batch, undo_batch, upload_problem
 
 ROSTER_COUNTS = [
     ("rows", gettext_lazy("Rows read")),
@@ -207,6 +208,8 @@ def preview(request, pk):
         "can_apply": batch.status == ImportBatch.Status.PREVIEW and not summary.get("errors"),
         "waiting": batch.status == ImportBatch.Status.PREVIEW,
         "refused": batch.status == ImportBatch.Status.FAILED,
+        "can_undo": batch.kind == ImportBatch.Kind.LIST and batch.status == ImportBatch.Status.APPLIED,
+        "undone": summary_undone(batch),
         "release": release,
     }
     return render(request, "imports/preview.html", context)
@@ -244,3 +247,23 @@ def discard(request, pk):
         return redirect("imports:preview", pk=batch.pk)
     messages.info(request, _("Discarded %(file)s; nothing was imported.") % {"file": batch.filename})
     return redirect("imports:index")
+
+
+def summary_undone(batch):
+    return (batch.summary or {}).get("undone")
+
+
+@login_required
+@require_POST
+def undo(request, pk):
+    """Undo an applied list as a whole, with a reason."""
+    batch = batch_for_user(request.user, pk)
+    if batch.kind != ImportBatch.Kind.LIST:
+        raise Http404
+    list_item_for_user(request.user, batch.item_id)
+    try:
+        undo_batch(batch=batch, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Undid %(file)s: the list is as it was before it.") % {"file": batch.filename})
+    except ImportRefused as refused:
+        messages.error(request, refused.message)
+    return redirect("imports:preview", pk=batch.pk)

@@ -83,3 +83,36 @@ def test_another_desk_cannot_see_or_undo(client, campaign, make_student, launch,
     assert client.get(reverse("desk:journal", kwargs={"scope": lib})).status_code == 404
     assert client.get(reverse("desk:export", kwargs={"scope": lib})).status_code == 404
     assert client.post(reverse("desk:bulk", kwargs={"scope": lib}), {"numbers": s.student_no}).status_code == 404
+
+
+def test_a_wrong_list_is_undone_as_a_whole(client, campaign, make_student, launch, make_user):
+    a, b = make_student(), make_student()
+    launch(a, b)
+    client.force_login(make_user("lib", department="m-tsg"))
+    item_id = task_of(a, "tsg-books").item_id
+
+    def upload_and_apply(rows, name, confirm=None):
+        f = _csv(*rows)
+        f.name = name
+        client.post(
+            reverse("imports:list_upload"), {"campaign": campaign.pk, "item": item_id, "mode": "replace", "file": f}
+        )
+        batch = ImportBatch.objects.latest("pk")
+        client.post(reverse("imports:apply", kwargs={"pk": batch.pk}), {"confirm_release": confirm} if confirm else {})
+        return batch
+
+    upload_and_apply([f"{a.student_no},,5,1"], "good.csv")
+    wrong = upload_and_apply([f"{b.student_no},,9,1"], "wrong.csv", confirm="1")
+    assert [task_of(s, "tsg-books").state for s in (a, b)] == ["done", "blocked"]
+    page = client.get(reverse("imports:preview", kwargs={"pk": wrong.pk})).text
+    assert "data-undo" in page
+    client.post(reverse("imports:undo", kwargs={"pk": wrong.pk}), {"reason": ""})
+    assert task_of(b, "tsg-books").state == "blocked"  # a reason is required
+    client.post(reverse("imports:undo", kwargs={"pk": wrong.pk}), {"reason": "传错了文件"})
+    assert [task_of(s, "tsg-books").state for s in (a, b)] == ["blocked", "done"]
+    wrong.refresh_from_db()
+    assert wrong.status == "undone"
+    assert "data-undone" in client.get(reverse("imports:preview", kwargs={"pk": wrong.pk})).text
+    # another department cannot undo the library's import
+    client.force_login(make_user("fin", department="m-cwc"))
+    assert client.post(reverse("imports:undo", kwargs={"pk": wrong.pk}), {"reason": "x"}).status_code == 404
