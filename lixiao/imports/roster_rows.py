@@ -53,6 +53,7 @@ LEVELS = {
 }
 INTERNATIONAL = {"UG": "INT_UG", "MA": "INT_MA", "PHD": "INT_PHD"}
 CERTIFICATES = {"双证": "MD", "单证": "MS"}
+DEFAULT_MASTER = "MD"  # most masters are dual-certificate; a file without 证书类型 is said to be read so
 
 
 @dataclass
@@ -110,6 +111,13 @@ def _category(values, table, ref, international):
     columns = table.columns
     if "category" in columns and values.get("category"):
         category = ref.category(values["category"])
+        level = LEVELS.get(values["category"].casefold())
+        if category is None and level is not None:  # 类别 says only 本科/硕士/博士
+            if international:
+                code = INTERNATIONAL[level]
+            else:
+                code = DEFAULT_MASTER if level == "MA" else level
+            category = ref.category_by_code.get(code)
         if category is None:
             names = "、".join(c.name for c in ref.categories)
             return None, (
@@ -127,6 +135,8 @@ def _category(values, table, ref, international):
             return None, ("level", _("Unknown level “%(value)s”; use 本科, 硕士 or 博士.") % {"value": text})
         if international:
             code = INTERNATIONAL[level]
+        elif level == "MA" and "certificate" not in columns:
+            code = DEFAULT_MASTER  # no 证书类型 column at all: said once for the file (_default_warnings)
         elif level == "MA":
             certificate = values.get("certificate", "")
             code = CERTIFICATES.get(certificate)
@@ -164,6 +174,23 @@ def _default_warnings(table: Table, ref: Reference) -> list[Issue]:
                 % {"category": undergraduate.name if undergraduate else UNDERGRADUATE},
             )
         )
+    international = "nationality" in columns or "name_latin" in columns
+    if table.rows and "certificate" not in columns and not international:
+        if any(
+            LEVELS.get(row.values.get(field, "").casefold()) == "MA"
+            for row in table.rows
+            for field in ("level", "category")
+        ):
+            master = ref.category_by_code.get(DEFAULT_MASTER)
+            warnings.append(
+                Issue(
+                    table.filename,
+                    table.header_row,
+                    "",
+                    _("No 证书类型 column: masters are taken as %(category)s.")
+                    % {"category": master.name if master else DEFAULT_MASTER},
+                )
+            )
     if table.rows and "campus" not in columns:
         warnings.append(
             Issue(

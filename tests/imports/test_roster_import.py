@@ -206,11 +206,16 @@ def test_gbk_csv_without_bom(campaign, samples):
     preview = preview_roster(data=path.read_bytes(), filename=path.name, campaign=campaign)
     assert preview.header["encoding"] == "gb18030"
     assert preview.header["headers"] == ["学号", "姓名", "学院", "类别"]
-    # 硕士 alone does not say 双证 or 单证: the row is named, nothing is guessed
-    assert issues(preview) == {(path.name, 7, "类别")}
-    names = {r.student_no: r.text["name"] for r in preview.records}
+    # 硕士 alone does not say 双证 or 单证: the file has no 证书类型 column, which the preview says once
+    assert issues(preview) == set()
+    assert any("证书类型" in w.message for w in preview.warnings)
+    apply_roster(preview=preview, campaign=campaign, actor=None)
+    names = dict(Student.objects.values_list("student_no", "name"))
+    assert len(names) == 7  # every name, exactly
     assert names["2021010003"] == "阿卜杜·热合曼"
     assert names["2021010004"] == "陈堃" and names["2021010005"] == "赵喆"
+    assert Student.objects.get(student_no="S2023020011").category.code == "MD"
+    assert Student.objects.get(student_no="B2020030007").category.code == "PHD"
 
 
 def test_ids_stored_as_numbers(campaign, samples):
