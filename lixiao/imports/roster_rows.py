@@ -113,10 +113,7 @@ def _category(values, table, ref, international):
         category = ref.category(values["category"])
         level = LEVELS.get(values["category"].casefold())
         if category is None and level is not None:  # 类别 says only 本科/硕士/博士
-            if international:
-                code = INTERNATIONAL[level]
-            else:
-                code = DEFAULT_MASTER if level == "MA" else level
+            code = INTERNATIONAL[level] if international else DEFAULT_MASTER if level == "MA" else level
             category = ref.category_by_code.get(code)
         if category is None:
             names = "、".join(c.name for c in ref.categories)
@@ -175,22 +172,26 @@ def _default_warnings(table: Table, ref: Reference) -> list[Issue]:
             )
         )
     international = "nationality" in columns or "name_latin" in columns
-    if table.rows and "certificate" not in columns and not international:
-        if any(
+    if (
+        table.rows
+        and "certificate" not in columns
+        and not international
+        and any(
             LEVELS.get(row.values.get(field, "").casefold()) == "MA"
             for row in table.rows
             for field in ("level", "category")
-        ):
-            master = ref.category_by_code.get(DEFAULT_MASTER)
-            warnings.append(
-                Issue(
-                    table.filename,
-                    table.header_row,
-                    "",
-                    _("No 证书类型 column: masters are taken as %(category)s.")
-                    % {"category": master.name if master else DEFAULT_MASTER},
-                )
+        )
+    ):
+        master = ref.category_by_code.get(DEFAULT_MASTER)
+        warnings.append(
+            Issue(
+                table.filename,
+                table.header_row,
+                "",
+                _("No 证书类型 column: masters are taken as %(category)s.")
+                % {"category": master.name if master else DEFAULT_MASTER},
             )
+        )
     if table.rows and "campus" not in columns:
         warnings.append(
             Issue(
