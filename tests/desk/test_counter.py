@@ -264,3 +264,18 @@ def test_certificates_are_not_handed_over_at_the_counter(client, make_student, l
     r = client.post(reverse("desk:task_action", kwargs={"scope": desk, "task_id": t.pk, "action": "clear"}))
     assert 'data-result="refused"' in r.text
     assert task_of(s, "jwc-cert").state == "pending"
+
+
+def test_waive_with_a_reason_from_the_counter(client, make_student, launch, make_user, it_desk):
+    s = make_student()
+    launch(s)
+    client.force_login(make_user("it", department="m-wxzx"))
+    page = swipe(client, it_desk, s.student_no).text
+    assert "js-waive" in page
+    t = task_of(s, "wx-account")
+    url = reverse("desk:task_action", kwargs={"scope": it_desk, "task_id": t.pk, "action": "waive"})
+    r = client.post(url, {"reason": ""})
+    assert 'data-result="refused"' in r.text and task_of(s, "wx-account").state == "pending"
+    client.post(url, {"reason": "已在开发区办理"})
+    t.refresh_from_db()
+    assert (t.state, t.reason) == ("waived", "已在开发区办理")
