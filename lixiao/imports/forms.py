@@ -9,7 +9,7 @@ FILE_ERRORS = {"required": _("Choose a file to upload."), "empty": _("The file i
 
 class RosterUploadForm(forms.Form):
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
-    file = forms.FileField(label=_("Roster file (.xlsx, .csv or .txt)"), error_messages=FILE_ERRORS)
+    file = forms.FileField(label=_("Roster file (.xlsx, .xls, .csv or .txt)"), error_messages=FILE_ERRORS)
 
 
 class ListUploadForm(forms.Form):
@@ -20,4 +20,4 @@ class ListUploadForm(forms.Form):
 
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
     mode = forms.ChoiceField(label=_("Mode"), choices=MODES, initial="replace")
-    file = forms.FileField(label=_("List file (.xlsx, .csv or .txt)"), error_messages=FILE_ERRORS)
+    file = forms.FileField(label=_("List file (.xlsx, .xls, .csv or .txt)"), error_messages=FILE_ERRORS)

@@ -539,6 +539,51 @@ def _read_xlsx(data: bytes, filename: str, labels: _Labels) -> Table:
     raise _missing_error(grids[0], labels, filename)
 
 
+def _xls_grid(book, sheet) -> _Grid:
+    """Cleaned cells of an old-Excel (.xls) sheet, merged ranges filled down like xlsx."""
+    import xlrd
+
+    matrix = []
+    for r in range(sheet.nrows):
+        row = []
+        for c in range(sheet.ncols):
+            cell = sheet.cell(r, c)
+            if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                row.append(_EMPTY)
+                continue
+            value, number_format = cell.value, None
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+            elif cell.ctype == xlrd.XL_CELL_NUMBER:
+                xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
+                number_format = book.format_map[xf.format_key].format_str if xf else None
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                value = bool(value)
+            text, problem = clean_value(value, number_format)
+            row.append(_Cell(value, text, problem))
+        matrix.append(row)
+    merges = [(rlo + 1, rhi, clo + 1, chi) for rlo, rhi, clo, chi in sheet.merged_cells]
+    _fill_merged(matrix, merges)
+    return _Grid(rows=list(enumerate(matrix, start=1)), merges=merges, encoding="xls", sheet=sheet.name)
+
+
+def _read_xls(data: bytes, filename: str, labels: _Labels) -> Table:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    except Exception as exc:  # xlrd raises many kinds for a damaged file
+        raise TableError(f"{filename}: not a readable .xls workbook ({exc}); save it as .xlsx or CSV") from exc
+    grids = [_xls_grid(book, sheet) for sheet in book.sheets() if sheet.nrows]
+    if not grids:
+        raise TableError(f"{filename}: the file is empty")
+    for grid in grids:
+        header = _find_header(grid, labels)
+        if header is not None:
+            return _build_table(grid, header, labels, filename)
+    raise _missing_error(grids[0], labels, filename)
+
+
 # --------------------------------------------------------------------------------------------------
 # CSV and text
 
@@ -630,8 +675,10 @@ def _kind(data: bytes, filename: str) -> str:
         raise TableError(f"{filename}: the file is empty")
     if data.startswith(_ZIP_MAGIC):
         return "xlsx"
-    if data.startswith(_OLE_MAGIC) or suffix == ".xls":
-        raise TableError(f"{filename}: old Excel (.xls) files cannot be read; save as .xlsx or CSV")
+    if data.startswith(_OLE_MAGIC):
+        return "xls"
+    if suffix == ".xls":
+        raise TableError(f"{filename}: not a readable .xls workbook; save it as .xlsx or CSV")
     if suffix in (".xlsx", ".xlsm"):
         raise TableError(f"{filename}: not a readable .xlsx workbook; save it as .xlsx or CSV")
     return "text"
@@ -648,6 +695,9 @@ def read_table(data: bytes, filename: str, fields: dict[str, list[str]], require
     listed in ``Table.skipped``.
     """
     labels = _Labels(fields, required)
-    if _kind(data, filename) == "xlsx":
+    kind = _kind(data, filename)
+    if kind == "xlsx":
         return _read_xlsx(data, filename, labels)
+    if kind == "xls":
+        return _read_xls(data, filename, labels)
     return _read_text(data, filename, labels)

@@ -165,3 +165,28 @@ def test_an_item_not_cleared_by_a_list_is_refused(world):
     assert len(preview.errors) == 1
     with pytest.raises(ImportRefused):
         apply_list_import(preview=preview, campaign=campaign, item=item("jwc-cert"), actor=None)
+
+
+def test_a_list_saved_as_old_excel_xls_is_read(campaign):
+    import io
+
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    ws = book.add_sheet("欠费")
+    for c, label in enumerate(["学号", "姓名", "欠费项目", "欠费金额"]):
+        ws.write(0, c, label)
+    ws.write(1, 0, 2026000001)
+    ws.write(1, 1, "张三")
+    ws.write(1, 2, "学费")
+    ws.write(1, 3, 850.5)
+    out = io.BytesIO()
+    book.save(out)
+    from lixiao.imports.lists import preview_list
+    from lixiao.rules.models import Item
+
+    preview = preview_list(
+        data=out.getvalue(), filename="欠费.xls", campaign=campaign, item=Item.objects.get(code="cw-fees")
+    )
+    assert not preview.errors
+    (record,) = preview.records
+    assert (record.student_no, str(record.amount)) == ("2026000001", "850.50")

@@ -618,11 +618,48 @@ def test_line_endings_and_quoted_newlines():
 # Files that are not tables
 
 
-def test_old_xls_is_refused():
-    with pytest.raises(TableError, match=r"save as \.xlsx or CSV"):
+def test_damaged_or_fake_xls_is_refused():
+    with pytest.raises(TableError, match=r"save it as \.xlsx or CSV"):
         read_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "名单.xls", FIELDS, REQUIRED)
-    with pytest.raises(TableError, match=r"save as \.xlsx or CSV"):
+    with pytest.raises(TableError, match=r"save it as \.xlsx or CSV"):
         read_table(b"<html><table></table></html>", "export.xls", FIELDS, REQUIRED)
+
+
+def xls_bytes(build):
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    build(book.add_sheet("名单"))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_old_excel_xls_with_title_merged_cells_numbers_and_masks():
+    """Many offices still export .xls (Excel 97-2003): title row, merged college cells, numeric ids."""
+    import xlwt
+
+    def build(ws):
+        ws.write_merge(0, 0, 0, 3, "2026届黑名单（财务处导出）")
+        for c, label in enumerate(["学号", "姓名", "学院", "欠款(元)"]):
+            ws.write(1, c, label)
+        ws.write(2, 0, "2022010003")
+        ws.write(2, 1, "郑杰强")
+        ws.write_merge(2, 3, 2, 2, "化工学院")
+        ws.write(2, 3, 35.8)
+        ws.write(3, 0, 2022010008)  # a numeric cell: never '2022010008.0'
+        ws.write(3, 1, "熊萍")
+        ws.write(3, 3, 12)
+        masked = xlwt.XFStyle()
+        masked.num_format_str = "0000000000"
+        ws.write(4, 0, 210123456, masked)  # shown with its leading zero
+        ws.write(4, 1, "张晨曦")
+        ws.write(5, 0, "合计：3人")
+
+    table = read_table(xls_bytes(build), "黑名单.xls", FIELDS | {"college": ["学院"], "amount": ["欠款(元)"]}, REQUIRED)
+    assert table.encoding == "xls" and table.header_row == 2 and table.footer_total == 3
+    assert numbers(table) == ["2022010003", "2022010008", "0210123456"]
+    assert [r.values["college"] for r in table.rows[:2]] == ["化工学院", "化工学院"]
+    assert [r.values["amount"] for r in table.rows[:2]] == ["35.8", "12"]
 
 
 def test_xlsx_saved_with_xls_extension_is_read():
