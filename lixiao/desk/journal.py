@@ -8,16 +8,24 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lixiao.accounts import access
 from lixiao.clearance import services as engine
-from lixiao.clearance.models import AuditEvent, Channel, Task
+from lixiao.clearance.models import AuditEvent, Channel, Task, TaskState
 from lixiao.clearance.selectors import current_campaign
 from lixiao.desk.bulk import clear_pasted
 from lixiao.reports.exports import write_xlsx
 
 SHOWN = 100
+ACTION_LABELS = {
+    "clear": gettext_lazy("cleared"),
+    "block": gettext_lazy("blocked"),
+    "waive": gettext_lazy("waived"),
+    "undo": gettext_lazy("undone"),
+    "submit": gettext_lazy("submitted online"),
+}
 
 
 def _setup(request, scope):
@@ -41,7 +49,13 @@ def journal(request, scope):
     events = _desk_events(scope, campaign)
     if mine:
         events = events.filter(actor=request.user)
-    events = events.select_related("task__item", "task__case__student", "actor").order_by("-created_at", "-id")
+    events = list(
+        events.select_related("task__item", "task__case__student", "actor").order_by("-created_at", "-id")[:SHOWN]
+    )
+    states = dict(TaskState.choices)
+    for e in events:
+        e.action_label = ACTION_LABELS.get(e.action, e.action)
+        e.before_label, e.after_label = states.get(e.state_before, "—"), states.get(e.state_after, e.state_after)
     return render(
         request,
         "desk/journal.html",

@@ -38,15 +38,15 @@ def _field(spec):
 def check_spec(fields):
     """Raise ValueError for a configuration the form cannot be built from (the admin shows it)."""
     if not isinstance(fields, list):
-        raise ValueError("form fields must be a list")
+        raise ValueError(_("form fields must be a list"))
     names = set()
     for spec in fields:
         if not isinstance(spec, dict) or not spec.get("name"):
-            raise ValueError("every field needs a name")
+            raise ValueError(_("every field needs a name"))
         if spec.get("type", "text") not in FIELD_TYPES:
-            raise ValueError(f"unknown field type {spec.get('type')!r}")
+            raise ValueError(_("unknown field type %(type)s") % {"type": repr(spec.get("type"))})
         if spec["name"] in names:
-            raise ValueError(f"field {spec['name']!r} appears twice")
+            raise ValueError(_("field %(name)s appears twice") % {"name": repr(spec["name"])})
         names.add(spec["name"])
 
 

@@ -77,3 +77,13 @@ def ug(campaign, make_student, launch, make_user):
     s.user = make_user(s.student_no)
     s.save(update_fields=["user"])
     return s, make_user("jwc-clerk", department="m-jwc")
+
+
+@pytest.fixture
+def english(settings):
+    """These tests read the English wording; the Chinese is checked by the translation catalogue."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

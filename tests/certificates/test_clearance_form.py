@@ -79,6 +79,7 @@ def test_verification_shows_the_state_as_of_now(client, ug):
     assert 'data-must-do="done"' in page and 'data-collected="yes"' in page
 
 
+@pytest.mark.usefixtures("english")
 def test_form_says_the_certificates_were_collected(client, ug):
     s, clerk = ug
     clear_must_do(s)
@@ -88,6 +89,7 @@ def test_form_says_the_certificates_were_collected(client, ug):
     assert "collected in person" in text
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     "token",
     [

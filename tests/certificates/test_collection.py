@@ -120,6 +120,7 @@ def test_a_png_letter_is_accepted(client, ug):
     assert Collection.objects.get().letter_content_type == "image/png"
 
 
+@pytest.mark.usefixtures("english")
 def test_a_second_submit_is_answered_already_collected(client, ug):
     s, clerk = ug
     clear_must_do(s)
@@ -134,6 +135,7 @@ def test_a_second_submit_is_answered_already_collected(client, ug):
     assert Collection.objects.get().method == "proxy"
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -157,6 +159,7 @@ def test_a_wrong_letter_is_refused(client, settings, ug, name, content, message)
     assert not any(p.is_file() for p in Path(settings.MEDIA_ROOT).rglob("*"))
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("form", "message"),
     [

@@ -21,6 +21,16 @@ from lixiao.lib import cards
 from tests.conftest import task_of
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English wording of the refusals."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 def give_card(student, number, uid, active=True):
     card = Card.objects.create(number=number, uid=uid, student=student, active=active)
     CardForm.objects.rebuild([card])
