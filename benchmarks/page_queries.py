@@ -12,6 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lixiao.settings")
+os.environ["LIXIAO_SWIPE_DEBOUNCE_MS"] = "0"  # the same card is read again on purpose: measure, do not debounce
 
 import django
 
