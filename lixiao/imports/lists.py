@@ -8,7 +8,7 @@ events in one transaction.
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,6 +26,7 @@ from lixiao.imports.common import (
     table_header,
 )
 from lixiao.lib.ids import normalize_student_no
+from lixiao.lib.money import parse_amount
 from lixiao.lib.tabular import Table, TableError, read_table
 from lixiao.rules.models import ItemScope
 
@@ -41,8 +42,6 @@ LIST_FIELDS = {
     "serial": ["序号", "No."],
 }
 MODES = ("replace", "append")
-CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal(10) ** 10  # ListEntry.amount: 12 digits, 2 after the point
 _INTEGER_RE = re.compile(r"[+-]?\d+")
 SHOWN = 500  # the preview lists at most this many entries of each kind (all are counted)
 # A replace that releases more than this share of the active entries (or a file listing nobody that releases
@@ -155,20 +154,6 @@ class ListPreview:
 
 def _label(table: Table, name: str) -> str:
     return table.columns.get(name) or LIST_FIELDS[name][0]
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """'1,200.5' / '￥35.8' / '35.8元' -> Decimal('35.80'); '' -> None; ValueError when not an amount."""
-    cleaned = text.replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").replace("元", "").strip()
-    if not cleaned:
-        return None
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
-        raise ValueError(text)
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def parse_quantity(text: str) -> int | None:
