@@ -48,7 +48,7 @@ def index(request, scope):
 def approve(request, scope):
     """Approve the ticked tasks, each through the engine; a report per student."""
     scope, campaign = _scope_and_campaign(request, scope)
-    ids = [int(i) for i in request.POST.getlist("task") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("task") if i.isascii() and i.isdigit()]
     tasks = Task.objects.filter(scope.task_q(), campaign=campaign, item__method=Item.Method.APPROVAL, pk__in=ids)
     done = 0
     for task in tasks.select_related("item", "case__student"):
@@ -90,7 +90,10 @@ def review(request, scope, submission_id, decision):
     if scope.kind != "department" or decision not in {"approve", "reject"}:
         raise Http404
     submission = get_object_or_404(
-        Submission.objects.filter(task__campaign=campaign, task__item__department_id=scope.pk), pk=submission_id
+        Submission.objects.filter(task__campaign=campaign, task__item__department_id=scope.pk).select_related(
+            "task__case__student"
+        ),
+        pk=submission_id,
     )
     try:
         _sub, changed = submissions.submission_review(
@@ -101,6 +104,13 @@ def review(request, scope, submission_id, decision):
         )
         if not changed:
             messages.info(request, _("Already reviewed: nothing changed."))
+        elif decision == "approve":
+            messages.success(request, _("Approved: %(name)s.") % {"name": submission.task.case.student.display_name})
+        else:
+            messages.success(
+                request,
+                _("Returned to %(name)s with your reason.") % {"name": submission.task.case.student.display_name},
+            )
     except engine.ClearanceError as exc:
         messages.error(request, exc.message)
     return redirect("approvals:index", scope=scope.key)

@@ -16,14 +16,19 @@ MAX_ROWS = 2000
 class RowReport:
     line: int
     value: str
-    outcome: str  # cleared | already | unknown | nothing | refused | invalid
+    outcome: str  # cleared | blocked | already | unknown | nothing | refused | invalid | skipped
     message: str
     student: Student | None = None
 
 
 def clear_pasted(*, scope, campaign, clerk, text):
     """One report per non-empty line; a number repeated in the paste is reported once as cleared, then as already."""
-    lines = [(n, line.strip()) for n, line in enumerate((text or "").splitlines(), 1) if line.strip()][:MAX_ROWS]
+    lines = [(n, line.strip()) for n, line in enumerate((text or "").splitlines(), 1) if line.strip()]
+    if len(lines) > MAX_ROWS:
+        first, last = lines[MAX_ROWS][0], lines[-1][0]
+        lines = lines[:MAX_ROWS]
+    else:
+        first = last = None
     numbers = {}
     reports = []
     for n, raw in lines:
@@ -49,9 +54,12 @@ def clear_pasted(*, scope, campaign, clerk, text):
         if not own:
             reports.append(RowReport(n, no, "nothing", _("Nothing to do at this desk."), student))
             continue
-        cleared, refused = [], []
+        cleared, refused, blocked = [], [], []
         for task in own:
-            if task.state not in (TaskState.PENDING, TaskState.BLOCKED) or task.item.final:
+            if task.state == TaskState.BLOCKED:  # owes something: the clerk checks the reason at the counter
+                blocked.append(f"{task.item.name}（{task.reason}）" if task.reason else task.item.name)
+                continue
+            if task.state != TaskState.PENDING or task.item.final:
                 continue
             try:
                 change = engine.task_clear(task=task, actor=clerk, channel=Channel.COUNTER, note=_("pasted list"))
@@ -60,10 +68,25 @@ def clear_pasted(*, scope, campaign, clerk, text):
                     cleared.append(task.item.name)
             except engine.ClearanceError as exc:
                 refused.append(exc.message)
-        if cleared:
+        if blocked:
+            note = _("Not cleared, still blocked: %(items)s. Check the reason at the counter.") % {
+                "items": "、".join(blocked)
+            }
+            reports.append(RowReport(n, no, "blocked", " ".join(["、".join(cleared), note]).strip(), student))
+        elif cleared:
             reports.append(RowReport(n, no, "cleared", "、".join(cleared), student))
         elif refused:
             reports.append(RowReport(n, no, "refused", " ".join(refused), student))
         else:
             reports.append(RowReport(n, no, "already", _("Already done: nothing changed."), student))
+    if first is not None:
+        reports.append(
+            RowReport(
+                first,
+                "",
+                "skipped",
+                _("Lines %(first)s to %(last)s were not read: paste at most %(max)s lines at a time.")
+                % {"first": first, "last": last, "max": MAX_ROWS},
+            )
+        )
     return sorted(reports, key=lambda r: r.line)

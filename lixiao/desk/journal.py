@@ -53,7 +53,12 @@ def journal(request, scope):
         events.select_related("task__item", "task__case__student", "actor").order_by("-created_at", "-id")[:SHOWN]
     )
     states = dict(TaskState.choices)
+    undone = {e.detail.get("undoes") for e in events if e.action == "undo"}
+    newest = {}
+    for e in events:  # newest first: the first event seen per task is its latest
+        newest.setdefault(e.task_id, e.pk)
     for e in events:
+        e.can_undo = e.action in engine.UNDOABLE_ACTIONS and e.pk not in undone and newest[e.task_id] == e.pk
         e.action_label = ACTION_LABELS.get(e.action, e.action)
         e.before_label, e.after_label = states.get(e.state_before, "—"), states.get(e.state_after, e.state_after)
     return render(

@@ -21,7 +21,12 @@ def _field(spec):
     label = _label(spec)
     if kind == "choice":
         choices = [(c, c) for c in spec.get("choices", [])]
-        return forms.ChoiceField(label=label, required=required, choices=[("", "—"), *choices])
+        return forms.ChoiceField(
+            label=label,
+            required=required,
+            choices=[("", "—"), *choices],
+            error_messages={"invalid_choice": _("Choose one of the options.")},
+        )
     if kind == "phone":
         return forms.RegexField(
             label=label,

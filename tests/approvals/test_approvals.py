@@ -95,3 +95,11 @@ def test_archives_review_an_online_submission(client, campaign, make_student, la
     # another department cannot review
     client.force_login(make_user("lib", department="m-tsg"))
     assert client.get(reverse("approvals:index", kwargs={"scope": desk})).status_code == 404
+
+
+def test_odd_task_ids_are_ignored_not_a_server_error(client, college_world):
+    mine, _other, user, desk = college_world
+    client.force_login(user)
+    r = client.post(reverse("approvals:approve", kwargs={"scope": desk}), {"task": ["²", "x", "-1"]})
+    assert r.status_code == 302
+    assert task_of(mine[0], "yx-review").state == "pending"

@@ -58,21 +58,23 @@ def test_a_library_day(client, settings, campaign, make_student, launch, make_us
     assert f'data-event="{event.pk}"' in page
     client.post(reverse("desk:undo", kwargs={"scope": desk, "event_id": event.pk}), {"reason": "点错了学生"})
     assert task_of(a, "tsg-books").state == "blocked"
+    page = client.get(reverse("desk:journal", kwargs={"scope": desk})).text
+    row = page[page.index(f'data-event="{event.pk}"') :]
+    assert "desk:undo" not in row[: row.index("</tr>")] and "/undo/" not in row[: row.index("</tr>")]  # undone once
 
-    # a pasted list of students who paid at the finance window
+    # a pasted list: students still owing are reported, not cleared (the clerk checks the reason at the counter)
     r = client.post(
         reverse("desk:bulk", kwargs={"scope": desk}), {"numbers": f"{c.student_no}\n{d.student_no}\nXYZ1\n#12"}
     )
-    assert (
-        'data-outcome="cleared"' in r.text and 'data-outcome="already"' in r.text and 'data-outcome="invalid"' in r.text
-    )
-    assert task_of(c, "tsg-books").state == "done"
+    outcomes = [line.split('data-outcome="')[1].split('"')[0] for line in r.text.splitlines() if "data-outcome" in line]
+    assert outcomes == ["blocked", "already", "unknown", "invalid"]
+    assert task_of(c, "tsg-books").state == "blocked"
 
     # what the desk did, exported
     r = client.get(reverse("desk:export", kwargs={"scope": desk}))
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
     actions = [row[4] for row in ws.iter_rows(min_row=2, values_only=True)]
-    assert actions == ["clear", "undo", "clear"]
+    assert actions == ["clear", "undo"]
 
 
 def test_another_desk_cannot_see_or_undo(client, campaign, make_student, launch, make_user):
@@ -116,3 +118,18 @@ def test_a_wrong_list_is_undone_as_a_whole(client, campaign, make_student, launc
     # another department cannot undo the library's import
     client.force_login(make_user("fin", department="m-cwc"))
     assert client.post(reverse("imports:undo", kwargs={"pk": wrong.pk}), {"reason": "x"}).status_code == 404
+
+
+def test_a_pasted_list_clears_pending_items_with_a_report(client, campaign, make_student, launch, make_user):
+    students = [make_student() for _ in range(3)]
+    launch(*students)
+    client.force_login(make_user("it", department="m-wxzx"))
+    desk = DeskScope("department", Department.objects.get(code="m-wxzx").pk, "").key
+    text = "\n".join([students[0].student_no, students[1].student_no + ",张三", students[0].student_no])
+    r = client.post(reverse("desk:bulk", kwargs={"scope": desk}), {"numbers": text})
+    outcomes = [line.split('data-outcome="')[1].split('"')[0] for line in r.text.splitlines() if "data-outcome" in line]
+    assert outcomes == ["cleared", "cleared", "already"]
+    assert [task_of(s, "wx-account").state for s in students] == ["done", "done", "pending"]
+    many = "\n".join(["X1"] * 2001 + [students[2].student_no])
+    r = client.post(reverse("desk:bulk", kwargs={"scope": desk}), {"numbers": many})
+    assert 'data-outcome="skipped"' in r.text and task_of(students[2], "wx-account").state == "pending"
