@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from lixiao.lib.tabular import Table, TableError
+from lixiao.lib.ids import normalize_student_no
+from lixiao.lib.tabular import Table, TableError, read_table
 
 # Reading a big roster needs many `IN (...)` lookups; keep each one well under every backend's limit.
 LOOKUP_CHUNK = 900
@@ -138,3 +139,39 @@ def fetch_in(queryset, field, values):
 def matches(text: str, *options: str) -> bool:
     key = text.strip().casefold()
     return any(key == option.casefold() for option in options)
+
+
+def read_into(preview, data: bytes, filename: str, fields) -> Table | None:
+    """Read a file for a preview (roster or list): the decoded header, the row count, the footer check.
+    None, with the reading error on the preview, when the file cannot be read as a table."""
+    try:
+        table = read_table(data, filename, fields, ["student_no"])
+    except TableError as error:
+        preview.errors.append(table_error_issue(error, filename))
+        return None
+    preview.header = table_header(table)
+    preview.rows_read = len(table.rows)
+    preview.footer_total = table.footer_total
+    warning = footer_warning(table)
+    if warning:
+        preview.warnings.append(warning)
+    return table
+
+
+def cell_student_no(row, error) -> str:
+    """The row's student number as text, or '' after reporting why not (a reader problem with the cell is
+    already its error)."""
+    raw_no = row.values.get("student_no", "")
+    if not raw_no:
+        error("student_no", _("The student number is missing."))
+        return ""
+    if any(name == "student_no" for name, _p in row.problems):
+        return ""
+    try:
+        return normalize_student_no(raw_no)
+    except ValueError:
+        error(
+            "student_no",
+            _("“%(value)s” is not a valid student number (letters, digits and '-', at most 32).") % {"value": raw_no},
+        )
+        return ""

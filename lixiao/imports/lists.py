@@ -19,15 +19,14 @@ from lixiao.directory.models import Campus, Student
 from lixiao.imports.common import (
     ImportRefused,
     Issue,
+    cell_student_no,
     fetch_in,
-    footer_warning,
     matches,
-    table_error_issue,
+    read_into,
     table_header,
 )
-from lixiao.lib.ids import normalize_student_no
 from lixiao.lib.money import parse_amount
-from lixiao.lib.tabular import Table, TableError, read_table
+from lixiao.lib.tabular import Table
 from lixiao.rules.models import ItemScope
 
 LIST_FIELDS = {
@@ -218,19 +217,7 @@ def _read_records(table: Table, item, preview: ListPreview) -> list[ListRecord]:
         for name, problem in row.problems:
             issue = Issue(filename, row.number, _label(table, name), _(problem))
             (errors if name in {"student_no", "amount", "quantity"} else preview.warnings).append(issue)
-        student_no = ""
-        raw_no = values.get("student_no", "")
-        if not raw_no:
-            error("student_no", _("The student number is missing."))
-        elif not any(name == "student_no" for name, _p in row.problems):  # else the cell's problem is its error
-            try:
-                student_no = normalize_student_no(raw_no)
-            except ValueError:
-                error(
-                    "student_no",
-                    _("“%(value)s” is not a valid student number (letters, digits and '-', at most 32).")
-                    % {"value": raw_no},
-                )
+        student_no = cell_student_no(row, error)
         amount = quantity = None
         try:
             amount = parse_amount(values.get("amount", ""))
@@ -422,17 +409,9 @@ def preview_list(*, data: bytes, filename: str, campaign, item, mode="replace") 
     if not item.list_driven:
         preview.errors.append(Issue(filename, None, "", _("%(item)s is not cleared by a list.") % {"item": item.name}))
         return preview
-    try:
-        table = read_table(data, filename, LIST_FIELDS, ["student_no"])
-    except TableError as error:
-        preview.errors.append(table_error_issue(error, filename))
+    table = read_into(preview, data, filename, LIST_FIELDS)
+    if table is None:
         return preview
-    preview.header = table_header(table)
-    preview.rows_read = len(table.rows)
-    preview.footer_total = table.footer_total
-    warning = footer_warning(table)
-    if warning:
-        preview.warnings.append(warning)
     preview.records = _read_records(table, item, preview)
     _compare(preview, campaign, item, filename)
     preview.errors.sort(key=lambda issue: issue.row or 0)

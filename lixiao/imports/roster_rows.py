@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from lixiao.directory.models import Campus, CampusCategory, Card, Category, College, Staff, Student
-from lixiao.imports.common import Issue, matches
-from lixiao.lib.ids import normalize_card_no, normalize_student_no
+from lixiao.imports.common import Issue, cell_student_no, matches
+from lixiao.lib.ids import normalize_card_no
 from lixiao.lib.tabular import Table
 
 # Canonical field -> the header labels that mean it (matched after normalising width, case and spaces).
@@ -246,19 +246,7 @@ def read_records(table: Table, ref: Reference) -> tuple[list[RosterRecord], list
                 errors.append(issue)
             else:
                 warnings.append(issue)
-        student_no = ""
-        raw_no = values.get("student_no", "")
-        if not raw_no:
-            error("student_no", _("The student number is missing."))
-        elif not any(name == "student_no" for name, _p in row.problems):  # else the cell's problem is its error
-            try:
-                student_no = normalize_student_no(raw_no)
-            except ValueError:
-                error(
-                    "student_no",
-                    _("“%(value)s” is not a valid student number (letters, digits and '-', at most 32).")
-                    % {"value": raw_no},
-                )
+        student_no = cell_student_no(row, error)
         text = {}
         for name in TEXT_FIELDS:
             if name in columns:

@@ -20,12 +20,10 @@ from lixiao.imports.common import (
     ImportRefused,
     Issue,
     fetch_in,
-    footer_warning,
-    table_error_issue,
+    read_into,
     table_header,
 )
 from lixiao.imports.roster_rows import ROSTER_FIELDS, TEXT_FIELDS, Reference, RosterRecord, max_length, read_records
-from lixiao.lib.tabular import TableError, read_table
 
 CHANGES_SHOWN = 500  # the preview lists at most this many changed students (all are counted)
 NEW_SHOWN = 50  # and this many new students, enough to check how names and numbers were read
@@ -337,17 +335,9 @@ def preview_roster(*, data: bytes, filename: str, campaign, user=None) -> Roster
     ``user=None`` is the command line, which may import every category (see access.roster_category_ids).
     """
     preview = RosterPreview(filename=filename, allowed_categories=roster_category_ids(user))
-    try:
-        table = read_table(data, filename, ROSTER_FIELDS, ["student_no"])
-    except TableError as error:
-        preview.errors.append(table_error_issue(error, filename))
+    table = read_into(preview, data, filename, ROSTER_FIELDS)
+    if table is None:
         return preview
-    preview.header = table_header(table)
-    preview.rows_read = len(table.rows)
-    preview.footer_total = table.footer_total
-    warning = footer_warning(table)
-    if warning:
-        preview.warnings.append(warning)
     if not table.rows:
         preview.errors.append(Issue(filename, table.header_row, "", _("The file has a header but no students.")))
         return preview
