@@ -442,7 +442,7 @@ def task_waive(*, task, actor, channel, reason, actor_label=""):
     return TaskChange(task=task, changed=True, before=before, message=_("Waived."))
 
 
-def _event_kwargs(task, action, before, actor, channel, actor_label, reason, amount, now):
+def _event_kwargs(task, action, before, actor, channel, actor_label, reason, amount, now, detail=None):
     return {
         "campaign_id": task.campaign_id,
         "case_id": task.case_id,
@@ -456,6 +456,7 @@ def _event_kwargs(task, action, before, actor, channel, actor_label, reason, amo
         "actor": actor,
         "actor_label": label_for(actor, actor_label),
         "created_at": now,
+        "detail": detail or {},
     }
 
 
@@ -508,9 +509,18 @@ def task_undo(*, event, actor, channel, reason, actor_label=""):
         channel=channel,
         now=now,
     )
-    undo = AuditEvent.objects.create(
-        **_event_kwargs(task, "undo", event.state_after, actor, channel, actor_label, reason, restore_amount, now)
+    AuditEvent.objects.create(
+        **_event_kwargs(
+            task,
+            "undo",
+            event.state_after,
+            actor,
+            channel,
+            actor_label,
+            reason,
+            restore_amount,
+            now,
+            detail={"undoes": event.pk},
+        )
     )
-    undo.detail = {"undoes": event.pk}
-    undo.save(update_fields=["detail"])
     return TaskChange(task=task, changed=True, before=event.state_after, message=_("Undone."))

@@ -63,7 +63,6 @@ def clear_pasted(*, scope, campaign, clerk, text):
                 continue
             try:
                 change = engine.task_clear(task=task, actor=clerk, channel=Channel.COUNTER, note=_("pasted list"))
-                task.state = change.task.state
                 if change.changed:
                     cleared.append(task.item.name)
             except engine.ClearanceError as exc:
