@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from lixiao.rules.formspec import check_spec
-from lixiao.rules.models import Item, ItemScope
+from lixiao.rules.models import CalendarDay, CalendarYear, Item, ItemScope
 
 
 class ItemForm(forms.ModelForm):
@@ -33,3 +33,19 @@ class ItemAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_en"]
     filter_horizontal = ["prerequisites"]
     inlines = [ItemScopeInline]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "notice", "entered_at"]
+    ordering = ["-year"]
+    search_fields = ["notice"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    ordering = ["date"]
+    date_hierarchy = "date"
+    search_fields = ["name"]

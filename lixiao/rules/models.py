@@ -84,3 +84,42 @@ class ItemScope(models.Model):
 
     def __str__(self):
         return f"{self.item} @ {self.campus}/{self.category}"
+
+
+class CalendarYear(models.Model):
+    """This year's official holiday notice has been entered: its days not listed as CalendarDay follow Monday-Friday.
+
+    Needed for a year the chinese_calendar package does not know; without it no windows are generated for the year.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    notice = models.CharField(
+        _("official notice"), max_length=300, help_text=_("The title or address of the State Council's notice.")
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A holiday or a make-up working day (调休上班) from an official notice; it wins over the package's calendar."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(
+        _("working day"), help_text=_("Ticked for a make-up working day, unticked for a holiday.")
+    )
+    name = models.CharField(_("name"), max_length=40, blank=True, help_text=_("e.g. 春节 or 调休上班"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self):
+        return f"{self.date} {self.name}".strip()
