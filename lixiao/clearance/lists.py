@@ -20,6 +20,7 @@ from lixiao.clearance.models import (
     Task,
     TaskState,
 )
+from lixiao.clearance.stages import check_stage
 from lixiao.directory.models import Student
 from lixiao.rules.models import Item
 
@@ -69,7 +70,8 @@ def apply_list(*, campaign, item, rows, actor, mode="replace", source="", ref=""
         list_target(item, None)
     if mode not in {"replace", "append"}:
         raise ClearanceError(code="bad_mode", message=_("Unknown list mode %(mode)s.") % {"mode": mode})
-    Campaign.objects.select_for_update().get(pk=campaign.pk)  # one list change per campaign at a time
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)  # one list change per campaign at a time
+    check_stage(locked, "lists")
     now = timezone.now()
     result = ListResult()
     rows_by_no = {}

@@ -1,11 +1,19 @@
 """The engine's state: campaigns, cases, tasks, list entries, audit events. Written only by services.py."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lixiao.directory.models import Campus, Category, College, Student
 from lixiao.rules.models import Item
+
+
+class WindowRule(models.TextChoices):
+    NONE = "none", _("none: departments act at any time")
+    WORKDAYS = "workdays", _("the first working days of each month")
+    DATES = "dates", _("a list of dates")
 
 
 class Campaign(models.Model):
@@ -30,7 +38,27 @@ class Campaign(models.Model):
     launch_on = models.DateField(_("launch on"), null=True, blank=True)
     processing_from = models.DateField(_("processing from"), null=True, blank=True)
     departure_on = models.DateField(_("departure on"), null=True, blank=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
     launched_at = models.DateTimeField(_("launched at"), null=True, blank=True)
+    # Rolling campaigns: students apply one at a time; the college approves, the office reviews; departments act
+    # only inside processing windows (a rule on the working-day calendar, a list of dates, or none: always open).
+    college_approval = models.BooleanField(
+        _("the college approves applications"), default=True, help_text=_("Rolling campaigns only.")
+    )
+    office_review = models.BooleanField(
+        _("the managing office reviews applications"), default=True, help_text=_("Rolling campaigns only.")
+    )
+    window_rule = models.CharField(
+        _("processing windows"), max_length=10, choices=WindowRule.choices, default=WindowRule.NONE
+    )
+    window_workdays = models.PositiveSmallIntegerField(
+        _("working days per window"), default=3, help_text=_("For the rule: the first N working days of each month.")
+    )
+    window_dates = models.TextField(
+        _("window dates"), blank=True, help_text=_("For a list: dates like 2026-01-05, separated by commas or lines.")
+    )
+    window_opens = models.TimeField(_("windows open at"), default=datetime.time(8, 30))
+    window_closes = models.TimeField(_("windows close at"), default=datetime.time(17, 0))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,20 +69,84 @@ class Campaign(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def rolling(self):
+        return self.kind == self.Kind.ROLLING
+
+    @property
+    def windowed(self):
+        return self.kind == self.Kind.ROLLING and self.window_rule != WindowRule.NONE
+
+
+class ProcessingWindow(models.Model):
+    """A span of time in which departments act on a rolling campaign's cases (aware datetimes, Asia/Shanghai)."""
+
+    class Source(models.TextChoices):
+        RULE = "rule", _("working-day rule")
+        LIST = "list", _("list of dates")
+        EXTRA = "extra", _("extra window opened by the office")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="windows")
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    days = models.JSONField(_("days"), default=list, blank=True)
+    source = models.CharField(_("source"), max_length=6, choices=Source.choices, default=Source.RULE)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["opens_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "opens_at"], name="window_unique_opening"),
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="window_not_empty"),
+        ]
+        verbose_name = _("processing window")
+        verbose_name_plural = _("processing windows")
+
+    def __str__(self):
+        return f"{self.opens_at:%Y-%m-%d %H:%M} – {self.closes_at:%Y-%m-%d %H:%M}"
+
+
+class CaseStatus(models.TextChoices):
+    APPLIED = "applied", _("applied, waiting for the college")
+    COLLEGE_OK = "college_ok", _("approved by the college, waiting for the office's review")
+    RETURNED = "returned", _("application returned")
+    ACTIVE = "active", _("on the roster")
+    DEFERRED = "deferred", _("graduation deferred")
+    REMOVED = "removed", _("removed from the roster")
+
 
 class Case(models.Model):
-    """A student on a campaign's roster. Campus, category and college are the ones the tasks were built for."""
+    """A student on a campaign's roster. Campus, category and college are the ones the tasks were built for.
+
+    Only active cases have open tasks. A rolling campaign's case starts as an application (applied → college_ok →
+    active, or returned); a batch case may later be deferred or removed (its open tasks closed as not needed).
+    """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="cases")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="cases")
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
     college = models.ForeignKey(College, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
+    status_reason = models.CharField(_("status reason"), max_length=255, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    window = models.ForeignKey(
+        ProcessingWindow,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        verbose_name=_("processing window"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "student"], name="case_unique_student")]
-        indexes = [models.Index(fields=["campaign", "category", "campus"])]
+        indexes = [models.Index(fields=["campaign", "category", "campus"]), models.Index(fields=["campaign", "status"])]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 

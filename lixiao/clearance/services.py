@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from lixiao.clearance import stages
 from lixiao.clearance.audit import label_for
 from lixiao.clearance.errors import ClearanceError
 from lixiao.clearance.lists import ListResult, ListRow, apply_list, list_target, undo_list_apply
@@ -22,12 +23,13 @@ from lixiao.clearance.models import (
     AuditEvent,
     Campaign,
     Case,
+    CaseStatus,
     Channel,
     ListEntry,
     Task,
     TaskState,
 )
-from lixiao.directory.models import Student
+from lixiao.directory.models import Campus, Category, Student
 from lixiao.lib.money import parse_amount
 from lixiao.rules.models import Item, ItemScope
 
@@ -70,6 +72,7 @@ def enroll_students(*, campaign, students, actor, actor_label=""):
     In a launched campaign, new students get their tasks at once, and a student whose campus or category changed
     has their tasks rebuilt (rebuild_tasks): work done stays done where the item still applies.
     """
+    stages.check_stage(campaign, "roster")
     result = EnrollResult()
     student_ids = [s.pk for s in students]
     existing = {
@@ -111,8 +114,9 @@ def enroll_students(*, campaign, students, actor, actor_label=""):
     launched = Campaign.objects.filter(pk=campaign.pk, launched_at__isnull=False).exists()
     moved = [c for c in changed if (c.campus_id, c.category_id) != moved_from.get(c.pk)]
     if moved and launched:
+        why = {c.pk: move_detail(moved_from[c.pk], (c.campus_id, c.category_id)) for c in moved}
         result.tasks_closed, result.tasks_reopened = rebuild_tasks(
-            campaign=campaign, cases=moved, actor=actor, actor_label=actor_label
+            campaign=campaign, cases=moved, actor=actor, actor_label=actor_label, why=why
         )
     if (new_cases or moved) and launched:  # late additions and moved students get their new tasks at once
         result.tasks_created = launch_campaign(campaign=campaign, actor=actor, actor_label=actor_label).tasks_created
@@ -122,11 +126,29 @@ def enroll_students(*, campaign, students, actor, actor_label=""):
 NO_LONGER_APPLIES = gettext_noop("No longer applies: the student's campus or category changed.")
 
 
-def rebuild_tasks(*, campaign, cases, actor, actor_label=""):
-    """After a campus or category change: tasks whose item no longer applies are closed as not needed (audited,
-    never deleted); tasks closed that way whose item applies again are reopened with the state a launch would
-    give them; must-do/optional follows the new scope. Work done stays done. Missing tasks are added by
-    launch_campaign. Returns (closed, reopened)."""
+def move_detail(before, after):
+    """What an audit event says of a campus/category change: the cause and the names before and after."""
+    names = {("campus", c.pk): c.name for c in Campus.objects.filter(pk__in={before[0], after[0]})}
+    names |= {("category", c.pk): c.name for c in Category.objects.filter(pk__in={before[1], after[1]})}
+    detail = {"campus_id": after[0], "category_id": after[1]}
+    if before[1] != after[1]:
+        detail |= {"cause": "category", "from": names[("category", before[1])], "to": names[("category", after[1])]}
+    else:
+        detail |= {"cause": "campus", "from": names[("campus", before[0])], "to": names[("campus", after[0])]}
+    return detail
+
+
+def rebuild_tasks(*, campaign, cases, actor, actor_label="", why=None, close_reason=None):
+    """Bring the tasks of ``cases`` in line with their campus, category and status (audited, never deleted).
+
+    For an active case: tasks whose item no longer applies are closed as not needed; tasks closed that way whose
+    item applies again are reopened with the state a launch would give them; must-do/optional follows the new
+    scope; work done stays done. Missing tasks are added by launch_campaign.
+    For a case no longer active (deferred, removed): its open tasks are closed as not needed with
+    ``close_reason``; done and waived work stays as it is.
+    ``why``: {case id: detail} recorded on each event (the cause and what changed). Returns (closed, reopened).
+    """
+    why = why or {}
     scopes = {}
     for sc in ItemScope.objects.filter(category__campaigns=campaign).values(
         "campus_id", "category_id", "item_id", "required"
@@ -147,15 +169,19 @@ def rebuild_tasks(*, campaign, cases, actor, actor_label=""):
     changed, events = [], []
     for task in tasks:
         case = by_case[task.case_id]
-        applicable = scopes.get((case.campus_id, case.category_id), {})
         before = task.state
-        if task.item_id not in applicable:
+        if case.status != CaseStatus.ACTIVE:
+            if task.state not in (TaskState.PENDING, TaskState.BLOCKED):
+                continue
+            task.state, task.reason, task.amount = TaskState.NOT_NEEDED, close_reason or case.status_reason, None
+            task.channel = Channel.ROSTER
+            closed += 1
+        elif task.item_id not in (applicable := scopes.get((case.campus_id, case.category_id), {})):
             if task.state == TaskState.NOT_NEEDED:
                 continue
             task.state, task.reason, task.amount = TaskState.NOT_NEEDED, _(NO_LONGER_APPLIES), None
-            task.channel = (
-                Channel.ROSTER
-            )  # marks it as closed by a rebuild: lists leave it alone, a move back reopens it
+            # marks it as closed by a rebuild: lists leave it alone, a move back reopens it
+            task.channel = Channel.ROSTER
             closed += 1
         else:
             required_changed = task.required != applicable[task.item_id]
@@ -190,7 +216,7 @@ def rebuild_tasks(*, campaign, cases, actor, actor_label=""):
                 actor=actor,
                 actor_label=label,
                 created_at=now,
-                detail={"campus_id": case.campus_id, "category_id": case.category_id},
+                detail=why.get(case.pk) or {"campus_id": case.campus_id, "category_id": case.category_id},
             )
         )
     Task.objects.bulk_update(
@@ -245,9 +271,9 @@ def planned_tasks_sql(campaign, *, only_missing):
         LEFT JOIN {t_entry} le ON le.campaign_id = c.campaign_id AND le.item_id = sc.item_id
              AND le.student_no = st.student_no AND le.active = %s
         {missing}
-        WHERE c.campaign_id = %s {"AND t.id IS NULL" if only_missing else ""}
+        WHERE c.campaign_id = %s AND c.status = %s {"AND t.id IS NULL" if only_missing else ""}
     """
-    return sql, [Item.Method.BLACKLIST, Item.Method.BLACKLIST, True, campaign.pk]
+    return sql, [Item.Method.BLACKLIST, Item.Method.BLACKLIST, True, campaign.pk, CaseStatus.ACTIVE]
 
 
 def launch_campaign(*, campaign, actor, actor_label=""):
@@ -305,7 +331,8 @@ def launch_campaign(*, campaign, actor, actor_label=""):
             campaign.save(update_fields=["launched_at"])
     result = LaunchResult(tasks_created=created)
     result.cases = Case.objects.filter(campaign=campaign).count()
-    result.unserved_cases = Case.objects.filter(campaign=campaign).exclude(tasks__isnull=False).distinct().count()
+    active = Case.objects.filter(campaign=campaign, status=CaseStatus.ACTIVE)
+    result.unserved_cases = active.exclude(tasks__isnull=False).distinct().count()
     return result
 
 
@@ -321,7 +348,35 @@ class TaskChange:
 
 
 def _locked_task(task):
-    return Task.objects.select_for_update(of=("self",)).select_related("item", "case").get(pk=task.pk)
+    return Task.objects.select_for_update(of=("self",)).select_related("item", "case", "campaign").get(pk=task.pk)
+
+
+# The doors whose actions the campaign's stage (and a rolling campaign's windows) gate, and the stage action.
+GATED_CHANNELS = {
+    Channel.COUNTER: "desk",
+    Channel.API: "desk",
+    Channel.APPROVAL: "desk",
+    Channel.PORTAL: "portal",
+}
+
+
+def _check_may_act(task, channel):
+    """Refuse a change on an inactive case, outside the campaign's stage, or outside a rolling campaign's window.
+    The administration and the command line are not gated (they correct mistakes)."""
+    if task.case.status != CaseStatus.ACTIVE:
+        raise ClearanceError(
+            code="case_inactive",
+            message=_("This student's case is %(status)s: nothing more is done on it.")
+            % {"status": task.case.get_status_display()},
+        )
+    action = GATED_CHANNELS.get(channel)
+    if action is None:
+        return
+    if action == "desk" and task.item.final:
+        action = "certificates"
+    stages.check_stage(task.campaign, action)
+    if action != "portal" and task.item.handler == Item.Handler.DEPARTMENT:
+        stages.check_window(task.campaign)
 
 
 def _open_prerequisites(task):
@@ -397,6 +452,7 @@ def task_clear(*, task, actor, channel, note="", actor_label=""):
         return TaskChange(task=task, changed=False, before=before, message=_("Already done."))
     if task.state == TaskState.NOT_NEEDED:
         return TaskChange(task=task, changed=False, before=before, message=_("Not needed for this student."))
+    _check_may_act(task, channel)
     _check_can_complete(task)
     now = timezone.now()
     _set(task, state=TaskState.DONE, reason="", amount=None, actor=actor, channel=channel, now=now)
@@ -420,6 +476,7 @@ def task_block(*, task, actor, channel, reason, amount=None, actor_label=""):
     before = task.state
     if task.state == TaskState.BLOCKED and task.reason == reason and task.amount == amount:
         return TaskChange(task=task, changed=False, before=before, message=_("Already blocked for this reason."))
+    _check_may_act(task, channel)
     now = timezone.now()
     _set(task, state=TaskState.BLOCKED, reason=reason, amount=amount, actor=actor, channel=channel, now=now)
     AuditEvent.objects.create(**_event_kwargs(task, "block", before, actor, channel, actor_label, reason, amount, now))
@@ -434,6 +491,7 @@ def task_waive(*, task, actor, channel, reason, actor_label=""):
     before = task.state
     if task.state == TaskState.WAIVED:
         return TaskChange(task=task, changed=False, before=before, message=_("Already waived."))
+    _check_may_act(task, channel)
     if task.item.final:
         raise ClearanceError(code="final_not_waivable", message=_("Certificate collection cannot be waived."))
     now = timezone.now()
@@ -476,6 +534,7 @@ def task_undo(*, event, actor, channel, reason, actor_label=""):
     if event.action not in UNDOABLE_ACTIONS or event.task_id is None:
         raise ClearanceError(code="not_undoable", message=_("Only a clear, a block or a waive can be undone."))
     task = _locked_task(event.task)
+    _check_may_act(task, channel)
     latest = AuditEvent.objects.filter(task=task).order_by("-created_at", "-id").first()
     if latest.pk != event.pk or task.state != event.state_after:
         raise ClearanceError(code="changed_since", message=_("The task changed since: nothing was undone."))

@@ -1,0 +1,139 @@
+"""A batch campaign's stages and what may be done in each; a rolling campaign's processing windows.
+
+The stage of a campaign follows from its dates, read on the Beijing calendar day (Asia/Shanghai) whatever the
+server's time zone. A campaign without dates is unscheduled: nothing is gated by stage (launch still comes first).
+"""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lixiao.clearance.errors import ClearanceError
+from lixiao.clearance.models import Campaign, ProcessingWindow
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+Stage = Campaign.Stage
+
+# The stage dates in order: (stage, the Campaign field holding the day it starts).
+STAGE_FIELDS = [
+    (Stage.ROSTER, "roster_from"),
+    (Stage.DATA, "data_from"),
+    (Stage.LAUNCH, "launch_on"),
+    (Stage.PROCESSING, "processing_from"),
+    (Stage.DEPARTURE, "departure_on"),
+    (Stage.CLOSED, "closes_on"),
+]
+
+# What may be done in which stage. The roster may change until departure (late additions, deferrals); lists
+# are uploaded from data preparation on; counters, approvals and the student's own items work from the launch;
+# certificates are handed out in processing and departure. Nothing changes once the campaign is closed.
+ALLOWED = {
+    "roster": {Stage.ROSTER, Stage.DATA, Stage.LAUNCH, Stage.PROCESSING, Stage.DEPARTURE},
+    "lists": {Stage.DATA, Stage.LAUNCH, Stage.PROCESSING, Stage.DEPARTURE},
+    "launch": {Stage.LAUNCH, Stage.PROCESSING},
+    "desk": {Stage.LAUNCH, Stage.PROCESSING, Stage.DEPARTURE},
+    "portal": {Stage.LAUNCH, Stage.PROCESSING, Stage.DEPARTURE},
+    "certificates": {Stage.PROCESSING, Stage.DEPARTURE},
+}
+
+ACTION_LABELS = {
+    "roster": gettext_lazy("change the roster"),
+    "lists": gettext_lazy("upload lists"),
+    "launch": gettext_lazy("launch the campaign"),
+    "desk": gettext_lazy("clear students at counters and desks"),
+    "portal": gettext_lazy("do their own items online"),
+    "certificates": gettext_lazy("hand out certificates"),
+}
+
+
+def beijing_today(now=None):
+    return (now or timezone.now()).astimezone(BEIJING).date()
+
+
+def scheduled(campaign):
+    return any(getattr(campaign, f) for _s, f in STAGE_FIELDS)
+
+
+def current_stage(campaign, today=None):
+    """The stage the campaign is in today (Beijing), None when it has no dates, "" before its first stage."""
+    if not scheduled(campaign):
+        return None
+    today = today or beijing_today()
+    stage = ""
+    for s, f in STAGE_FIELDS:
+        start = getattr(campaign, f)
+        if start and start <= today:
+            stage = s
+    return stage
+
+
+def stage_plan(campaign, today=None):
+    """[(stage, label, starts, ends, is_current)] for the campaign page, ends being the day before the next start."""
+    current = current_stage(campaign, today)
+    rows = []
+    dated = [(s, getattr(campaign, f)) for s, f in STAGE_FIELDS]
+    for i, (s, start) in enumerate(dated):
+        later = [d for _s, d in dated[i + 1 :] if d]
+        end = later[0] - timedelta(days=1) if later and start else None
+        rows.append((s, Stage(s).label, start, end, s == current))
+    return rows
+
+
+def may(campaign, action, today=None):
+    stage = current_stage(campaign, today)
+    if stage is None:
+        return True
+    return stage in ALLOWED[action]
+
+
+def check_stage(campaign, action, today=None):
+    """Refuse an action the campaign's current stage does not allow, saying when it is allowed."""
+    stage = current_stage(campaign, today)
+    if stage is None or stage in ALLOWED[action]:
+        return
+    allowed = [Stage(s).label for s, _f in STAGE_FIELDS if s in ALLOWED[action]]
+    now_label = Stage(stage).label if stage else _("not started")
+    raise ClearanceError(
+        code="stage_closed",
+        message=_("%(campaign)s is in the stage “%(stage)s”: one may %(action)s only during %(allowed)s.")
+        % {
+            "campaign": campaign.name,
+            "stage": now_label,
+            "action": ACTION_LABELS[action],
+            "allowed": "、".join(str(a) for a in allowed),
+        },
+    )
+
+
+# --- rolling campaigns: windows ---------------------------------------------------------------------------
+
+
+def open_window(campaign, at=None):
+    """The processing window open now (or at ``at``), or None."""
+    at = at or timezone.now()
+    return ProcessingWindow.objects.filter(campaign=campaign, opens_at__lte=at, closes_at__gt=at).first()
+
+
+def next_window(campaign, at=None):
+    """The window open now, else the next one to open, else None."""
+    at = at or timezone.now()
+    return ProcessingWindow.objects.filter(campaign=campaign, closes_at__gt=at).order_by("opens_at").first()
+
+
+def check_window(campaign, at=None):
+    """Departments act on a windowed rolling campaign's cases only while a window is open."""
+    if not campaign.windowed or open_window(campaign, at):
+        return
+    upcoming = next_window(campaign, at)
+    if upcoming:
+        message = _("Rolling cases are processed only in windows; the next opens %(opens)s and closes %(closes)s.") % {
+            "opens": f"{upcoming.opens_at.astimezone(BEIJING):%Y-%m-%d %H:%M}",
+            "closes": f"{upcoming.closes_at.astimezone(BEIJING):%Y-%m-%d %H:%M}",
+        }
+    else:
+        message = _("Rolling cases are processed only in windows, and no window is planned: ask the office.")
+    raise ClearanceError(code="outside_window", message=message)
