@@ -2,15 +2,53 @@
 through the engine's services (counters, imports, the API), never by editing rows."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from lixiao.clearance.models import AuditEvent, Campaign, Case, ListEntry, Task
+from lixiao.clearance.models import AuditEvent, Campaign, Case, ListEntry, ProcessingWindow, Task
+
+
+class ProcessingWindowInline(admin.TabularInline):
+    """Windows are generated and opened from the office's windows page (audited); here they are only shown."""
+
+    model = ProcessingWindow
+    extra = 0
+    fields = ["opens_at", "closes_at", "source", "note", "created_by"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "launch_on", "processing_from", "departure_on", "launched_at"]
+    list_display = ["code", "name", "departure_type", "kind", "launch_on", "processing_from", "departure_on"]
+    list_filter = ["departure_type", "kind"]
     filter_horizontal = ["categories"]
     readonly_fields = ["launched_at"]
+    inlines = [ProcessingWindowInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "departure_type", "kind", "categories", "launched_at"]}),
+        (
+            _("Stages (Beijing dates; empty: not gated by stage)"),
+            {"fields": ["roster_from", "data_from", "launch_on", "processing_from", "departure_on", "closes_on"]},
+        ),
+        (
+            _("Rolling campaigns: applications and processing windows"),
+            {
+                "fields": [
+                    "college_approval",
+                    "office_review",
+                    "window_rule",
+                    "window_workdays",
+                    "window_dates",
+                    "window_opens",
+                    "window_closes",
+                ]
+            },
+        ),
+    ]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,8 +64,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
-    list_display = ["student", "campaign", "category", "campus", "college"]
-    list_filter = ["campaign", "category", "campus"]
+    list_display = ["student", "campaign", "status", "category", "campus", "college"]
+    list_filter = ["campaign", "status", "category", "campus"]
     list_select_related = ["student", "campaign", "category", "campus", "college"]
     search_fields = ["student__student_no", "student__name"]
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lixiao.directory.models import Campus, Category, College, Student
-from lixiao.rules.models import Item
+from lixiao.rules.models import DepartureType, Item, default_departure_type
 
 
 class WindowRule(models.TextChoices):
@@ -39,6 +39,14 @@ class Campaign(models.Model):
     processing_from = models.DateField(_("processing from"), null=True, blank=True)
     departure_on = models.DateField(_("departure on"), null=True, blank=True)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    departure_type = models.ForeignKey(
+        DepartureType,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        default=default_departure_type,
+        verbose_name=_("departure type"),
+        help_text=_("Only items of this departure type apply to the campaign's students."),
+    )
     launched_at = models.DateTimeField(_("launched at"), null=True, blank=True)
     # Rolling campaigns: students apply one at a time; the college approves, the office reviews; departments act
     # only inside processing windows (a rule on the working-day calendar, a list of dates, or none: always open).

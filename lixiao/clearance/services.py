@@ -113,8 +113,25 @@ def enroll_students(*, campaign, students, actor, actor_label=""):
     )
     launched = Campaign.objects.filter(pk=campaign.pk, launched_at__isnull=False).exists()
     moved = [c for c in changed if (c.campus_id, c.category_id) != moved_from.get(c.pk)]
+    why = move_details({c.pk: (moved_from[c.pk], (c.campus_id, c.category_id)) for c in moved})
+    now, label = timezone.now(), label_for(actor, actor_label)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                campaign_id=campaign.pk,
+                case_id=c.pk,
+                action="move",
+                channel=Channel.ROSTER,
+                actor=actor,
+                actor_label=label,
+                detail=why[c.pk],
+                created_at=now,
+            )
+            for c in moved
+        ],
+        batch_size=2000,
+    )
     if moved and launched:
-        why = {c.pk: move_detail(moved_from[c.pk], (c.campus_id, c.category_id)) for c in moved}
         result.tasks_closed, result.tasks_reopened = rebuild_tasks(
             campaign=campaign, cases=moved, actor=actor, actor_label=actor_label, why=why
         )
@@ -126,16 +143,22 @@ def enroll_students(*, campaign, students, actor, actor_label=""):
 NO_LONGER_APPLIES = gettext_noop("No longer applies: the student's campus or category changed.")
 
 
-def move_detail(before, after):
-    """What an audit event says of a campus/category change: the cause and the names before and after."""
-    names = {("campus", c.pk): c.name for c in Campus.objects.filter(pk__in={before[0], after[0]})}
-    names |= {("category", c.pk): c.name for c in Category.objects.filter(pk__in={before[1], after[1]})}
-    detail = {"campus_id": after[0], "category_id": after[1]}
-    if before[1] != after[1]:
-        detail |= {"cause": "category", "from": names[("category", before[1])], "to": names[("category", after[1])]}
-    else:
-        detail |= {"cause": "campus", "from": names[("campus", before[0])], "to": names[("campus", after[0])]}
-    return detail
+def move_details(moves):
+    """{case id: (before, after)} with (campus id, category id) pairs -> {case id: what an audit event says of the
+    change: the cause (category or campus) and the names before and after}."""
+    campus_ids = {x[0] for pair in moves.values() for x in pair}
+    category_ids = {x[1] for pair in moves.values() for x in pair}
+    campuses = dict(Campus.objects.filter(pk__in=campus_ids).values_list("pk", "name")) if moves else {}
+    categories = dict(Category.objects.filter(pk__in=category_ids).values_list("pk", "name")) if moves else {}
+    details = {}
+    for pk, (before, after) in moves.items():
+        detail = {"campus_id": after[0], "category_id": after[1]}
+        if before[1] != after[1]:
+            detail |= {"cause": "category", "from": categories[before[1]], "to": categories[after[1]]}
+        else:
+            detail |= {"cause": "campus", "from": campuses[before[0]], "to": campuses[after[0]]}
+        details[pk] = detail
+    return details
 
 
 def rebuild_tasks(*, campaign, cases, actor, actor_label="", why=None, close_reason=None):
@@ -150,9 +173,8 @@ def rebuild_tasks(*, campaign, cases, actor, actor_label="", why=None, close_rea
     """
     why = why or {}
     scopes = {}
-    for sc in ItemScope.objects.filter(category__campaigns=campaign).values(
-        "campus_id", "category_id", "item_id", "required"
-    ):
+    scoped = ItemScope.objects.filter(category__campaigns=campaign, item__departure_type_id=campaign.departure_type_id)
+    for sc in scoped.values("campus_id", "category_id", "item_id", "required"):
         scopes.setdefault((sc["campus_id"], sc["category_id"]), {})[sc["item_id"]] = sc["required"]
     by_case = {c.pk: c for c in cases}
     tasks = list(
@@ -266,14 +288,15 @@ def planned_tasks_sql(campaign, *, only_missing):
         FROM {t_case} c
         JOIN {t_cats} cc ON cc.campaign_id = c.campaign_id AND cc.category_id = c.category_id
         JOIN {t_scope} sc ON sc.campus_id = c.campus_id AND sc.category_id = c.category_id
-        JOIN {t_item} i ON i.id = sc.item_id
+        JOIN {t_item} i ON i.id = sc.item_id AND i.departure_type_id = %s
         JOIN {t_student} st ON st.id = c.student_id
         LEFT JOIN {t_entry} le ON le.campaign_id = c.campaign_id AND le.item_id = sc.item_id
              AND le.student_no = st.student_no AND le.active = %s
         {missing}
         WHERE c.campaign_id = %s AND c.status = %s {"AND t.id IS NULL" if only_missing else ""}
     """
-    return sql, [Item.Method.BLACKLIST, Item.Method.BLACKLIST, True, campaign.pk, CaseStatus.ACTIVE]
+    params = [Item.Method.BLACKLIST, Item.Method.BLACKLIST, campaign.departure_type_id, True, campaign.pk]
+    return sql, [*params, CaseStatus.ACTIVE]
 
 
 def launch_campaign(*, campaign, actor, actor_label=""):

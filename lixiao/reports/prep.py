@@ -76,7 +76,11 @@ def _previous_shares(campaign):
 def readiness(campaign, categories, departments=None):
     """Per department, per item of this campaign: list uploaded? configured? predicted states and anomalies."""
     items = (
-        Item.objects.filter(scopes__category__in=categories, scopes__category__campaigns=campaign)
+        Item.objects.filter(
+            scopes__category__in=categories,
+            scopes__category__campaigns=campaign,
+            departure_type_id=campaign.departure_type_id,
+        )
         .distinct()
         .select_related("department", "department__campus")
         .order_by("department__campus__sort", "department__sort", "sort")

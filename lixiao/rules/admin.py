@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from lixiao.rules.formspec import check_spec
-from lixiao.rules.models import CalendarDay, CalendarYear, Item, ItemScope
+from lixiao.rules.models import CalendarDay, CalendarYear, DepartureType, Item, ItemScope
 
 
 class ItemForm(forms.ModelForm):
@@ -27,12 +27,18 @@ class ItemScopeInline(admin.TabularInline):
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     form = ItemForm
-    list_display = ["code", "name", "department", "handler", "method", "final", "sort"]
-    list_filter = ["department__campus", "department", "method", "handler"]
+    list_display = ["code", "name", "department", "departure_type", "handler", "method", "final", "sort"]
+    list_filter = ["departure_type", "department__campus", "department", "method", "handler"]
     list_select_related = ["department__campus"]
     search_fields = ["code", "name", "name_en"]
     filter_horizontal = ["prerequisites"]
     inlines = [ItemScopeInline]
+
+
+@admin.register(DepartureType)
+class DepartureTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "sort"]
+    search_fields = ["code", "name", "name_en"]
 
 
 @admin.register(CalendarYear)

@@ -6,6 +6,33 @@ from django.utils.translation import gettext_lazy as _
 from lixiao.directory.models import Campus, Category, Department
 
 
+class DepartureType(models.Model):
+    """Why students leave: graduation (毕业离校) by default; withdrawal (退学), transfer and others are configured
+    here. A campaign runs one departure type and only that type's items apply to its students."""
+
+    GRADUATION = "graduation"
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    sort = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort", "code"]
+        verbose_name = _("departure type")
+        verbose_name_plural = _("departure types")
+
+    def __str__(self):
+        return self.name
+
+
+def default_departure_type():
+    """Graduation, created on first use: items and campaigns are for graduation unless configured otherwise."""
+    return DepartureType.objects.get_or_create(
+        code=DepartureType.GRADUATION, defaults={"name": "毕业离校", "name_en": "Graduation"}
+    )[0].pk
+
+
 class Item(models.Model):
     class Handler(models.TextChoices):
         DEPARTMENT = "department", _("the owning department")
@@ -25,6 +52,14 @@ class Item(models.Model):
     name = models.CharField(_("name"), max_length=80)
     name_en = models.CharField(_("English name"), max_length=120, blank=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="items")
+    departure_type = models.ForeignKey(
+        DepartureType,
+        on_delete=models.PROTECT,
+        related_name="items",
+        default=default_departure_type,
+        verbose_name=_("departure type"),
+        help_text=_("The item applies in campaigns of this departure type only."),
+    )
     handler = models.CharField(_("handled by"), max_length=12, choices=Handler.choices, default=Handler.DEPARTMENT)
     method = models.CharField(_("cleared by"), max_length=12, choices=Method.choices, default=Method.COUNTER)
     final = models.BooleanField(

@@ -7,103 +7,172 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clearance', '0004_list_entry_refs'),
-        ('directory', '0003_card_reader_forms'),
+        ("clearance", "0004_list_entry_refs"),
+        ("directory", "0003_card_reader_forms"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='closes_on',
-            field=models.DateField(blank=True, null=True, verbose_name='closes on'),
+            model_name="campaign",
+            name="closes_on",
+            field=models.DateField(blank=True, null=True, verbose_name="closes on"),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='college_approval',
-            field=models.BooleanField(default=True, help_text='Rolling campaigns only.', verbose_name='the college approves applications'),
+            model_name="campaign",
+            name="college_approval",
+            field=models.BooleanField(
+                default=True, help_text="Rolling campaigns only.", verbose_name="the college approves applications"
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='office_review',
-            field=models.BooleanField(default=True, help_text='Rolling campaigns only.', verbose_name='the managing office reviews applications'),
+            model_name="campaign",
+            name="office_review",
+            field=models.BooleanField(
+                default=True,
+                help_text="Rolling campaigns only.",
+                verbose_name="the managing office reviews applications",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='window_closes',
-            field=models.TimeField(default=datetime.time(17, 0), verbose_name='windows close at'),
+            model_name="campaign",
+            name="window_closes",
+            field=models.TimeField(default=datetime.time(17, 0), verbose_name="windows close at"),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='window_dates',
-            field=models.TextField(blank=True, help_text='For a list: dates like 2026-01-05, separated by commas or lines.', verbose_name='window dates'),
+            model_name="campaign",
+            name="window_dates",
+            field=models.TextField(
+                blank=True,
+                help_text="For a list: dates like 2026-01-05, separated by commas or lines.",
+                verbose_name="window dates",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='window_opens',
-            field=models.TimeField(default=datetime.time(8, 30), verbose_name='windows open at'),
+            model_name="campaign",
+            name="window_opens",
+            field=models.TimeField(default=datetime.time(8, 30), verbose_name="windows open at"),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='window_rule',
-            field=models.CharField(choices=[('none', 'none: departments act at any time'), ('workdays', 'the first working days of each month'), ('dates', 'a list of dates')], default='none', max_length=10, verbose_name='processing windows'),
+            model_name="campaign",
+            name="window_rule",
+            field=models.CharField(
+                choices=[
+                    ("none", "none: departments act at any time"),
+                    ("workdays", "the first working days of each month"),
+                    ("dates", "a list of dates"),
+                ],
+                default="none",
+                max_length=10,
+                verbose_name="processing windows",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='window_workdays',
-            field=models.PositiveSmallIntegerField(default=3, help_text='For the rule: the first N working days of each month.', verbose_name='working days per window'),
+            model_name="campaign",
+            name="window_workdays",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                help_text="For the rule: the first N working days of each month.",
+                verbose_name="working days per window",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='status',
-            field=models.CharField(choices=[('applied', 'applied, waiting for the college'), ('college_ok', "approved by the college, waiting for the office's review"), ('returned', 'application returned'), ('active', 'on the roster'), ('deferred', 'graduation deferred'), ('removed', 'removed from the roster')], default='active', max_length=10, verbose_name='status'),
+            model_name="case",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("applied", "applied, waiting for the college"),
+                    ("college_ok", "approved by the college, waiting for the office's review"),
+                    ("returned", "application returned"),
+                    ("active", "on the roster"),
+                    ("deferred", "graduation deferred"),
+                    ("removed", "removed from the roster"),
+                ],
+                default="active",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='status_changed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='status changed at'),
+            model_name="case",
+            name="status_changed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="status changed at"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='status_reason',
-            field=models.CharField(blank=True, max_length=255, verbose_name='status reason'),
+            model_name="case",
+            name="status_reason",
+            field=models.CharField(blank=True, max_length=255, verbose_name="status reason"),
         ),
         migrations.CreateModel(
-            name='ProcessingWindow',
+            name="ProcessingWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opens_at', models.DateTimeField(verbose_name='opens at')),
-                ('closes_at', models.DateTimeField(verbose_name='closes at')),
-                ('days', models.JSONField(blank=True, default=list, verbose_name='days')),
-                ('source', models.CharField(choices=[('rule', 'working-day rule'), ('list', 'list of dates'), ('extra', 'extra window opened by the office')], default='rule', max_length=6, verbose_name='source')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='windows', to='clearance.campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("opens_at", models.DateTimeField(verbose_name="opens at")),
+                ("closes_at", models.DateTimeField(verbose_name="closes at")),
+                ("days", models.JSONField(blank=True, default=list, verbose_name="days")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("rule", "working-day rule"),
+                            ("list", "list of dates"),
+                            ("extra", "extra window opened by the office"),
+                        ],
+                        default="rule",
+                        max_length=6,
+                        verbose_name="source",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="windows", to="clearance.campaign"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'processing window',
-                'verbose_name_plural': 'processing windows',
-                'ordering': ['opens_at'],
+                "verbose_name": "processing window",
+                "verbose_name_plural": "processing windows",
+                "ordering": ["opens_at"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='window',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases', to='clearance.processingwindow', verbose_name='processing window'),
+            model_name="case",
+            name="window",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="cases",
+                to="clearance.processingwindow",
+                verbose_name="processing window",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['campaign', 'status'], name='clearance_c_campaig_aef98b_idx'),
+            model_name="case",
+            index=models.Index(fields=["campaign", "status"], name="clearance_c_campaig_aef98b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='processingwindow',
-            constraint=models.UniqueConstraint(fields=('campaign', 'opens_at'), name='window_unique_opening'),
+            model_name="processingwindow",
+            constraint=models.UniqueConstraint(fields=("campaign", "opens_at"), name="window_unique_opening"),
         ),
         migrations.AddConstraint(
-            model_name='processingwindow',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='window_not_empty'),
+            model_name="processingwindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_at__gt", models.F("opens_at"))), name="window_not_empty"
+            ),
         ),
     ]
