@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "lixiao.imports",
     "lixiao.approvals",
     "lixiao.certificates",
+    "lixiao.office",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("certificates/", include("lixiao.certificates.urls")),
     path("verify/<str:token>/", certificate_views.verify, name="verify_form"),
     path("approvals/", include("lixiao.approvals.urls")),
+    path("office/", include("lixiao.office.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ Roles are data (directory.Membership, Staff.advisees, Student.user); capabilitie
   desk.clear      clear/block/waive tasks at a desk (a department's counter, a college, an advisor)
   lists.upload    upload black/white/scope lists for a department's items
   roster.import   import rosters into a campaign
-  campaign.manage launch campaigns
+  campaign.manage launch campaigns, extend stages, open windows, review applications, defer or remove students
   reports.view    see the overview and exports (scoped to the categories one manages)
 """
 
@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from lixiao.clearance.models import Case
+from lixiao.clearance.models import Campaign, Case
 from lixiao.directory.models import Category, College, Department, Membership, Staff, Student
 from lixiao.rules.models import Item
 
@@ -151,6 +151,44 @@ def case_for_user(user, pk):
     if case.student.user_id == user.pk:
         return case
     if case.category in report_categories(user):
+        return case
+    raise Http404
+
+
+def office_categories(user):
+    """The categories whose campaigns this user manages (the managing office of the category), or []."""
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_lixiao_office_categories"):
+        user._lixiao_office_categories = _office_categories(user)
+    return user._lixiao_office_categories
+
+
+def _office_categories(user):
+    if user.is_superuser:
+        return list(Category.objects.all())
+    offices = [m.department_id for m in _memberships(user) if m.role == Membership.Role.OFFICE and m.department_id]
+    return list(Category.objects.filter(office_id__in=offices)) if offices else []
+
+
+def managed_campaigns(user):
+    """Campaigns the user manages: those with a category the user's office is in charge of."""
+    categories = office_categories(user)
+    if not categories:
+        return Campaign.objects.none()
+    return Campaign.objects.filter(categories__in=categories).distinct().order_by("-created_at")
+
+
+def campaign_for_office(user, code):
+    return get_object_or_404(managed_campaigns(user), code=code)
+
+
+def office_case_for_user(user, pk):
+    """A case the user manages (its category is their office's). Else 404."""
+    case = get_object_or_404(
+        Case.objects.select_related("student", "campaign", "category", "campus", "college", "window"), pk=pk
+    )
+    if case.category in office_categories(user):
         return case
     raise Http404
 

@@ -15,4 +15,5 @@ def roles(request):
         "nav_student": access.student_for_user(user) is not None,
         "nav_lists": access.can(user, "lists.upload"),
         "nav_roster": access.can(user, "roster.import"),
+        "nav_office": bool(access.office_categories(user)),
     }

@@ -8,24 +8,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lixiao.accounts import access
 from lixiao.clearance import services as engine
+from lixiao.clearance.audit import ACTION_LABELS
 from lixiao.clearance.models import AuditEvent, Channel, Task, TaskState
 from lixiao.clearance.selectors import current_campaign
 from lixiao.desk.bulk import clear_pasted
 from lixiao.reports.exports import write_xlsx
 
 SHOWN = 100
-ACTION_LABELS = {
-    "clear": gettext_lazy("cleared"),
-    "block": gettext_lazy("blocked"),
-    "waive": gettext_lazy("waived"),
-    "undo": gettext_lazy("undone"),
-    "submit": gettext_lazy("submitted online"),
-}
 
 
 def _setup(request, scope):

@@ -1,0 +1,225 @@
+"""The managing office's pages for a campaign: stages (extend, launch), processing windows (generate for a year,
+open an extra one), applications to review (rolling campaigns), and one student's case (tasks, history, defer,
+remove, restore). Thin: access.py decides who sees what, the engine (clearance.cases) changes state."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lixiao.accounts import access
+from lixiao.clearance import cases, stages
+from lixiao.clearance.errors import ClearanceError
+from lixiao.clearance.models import Campaign, CaseStatus, Channel
+from lixiao.clearance.selectors import case_progress, case_tasks
+from lixiao.office import selectors
+
+
+@login_required
+def index(request):
+    campaigns = list(access.managed_campaigns(request.user).select_related("departure_type"))
+    if not campaigns:
+        raise Http404
+    if len(campaigns) == 1:
+        return redirect("office:campaign", code=campaigns[0].code)
+    return render(request, "office/index.html", {"campaigns": campaigns})
+
+
+@login_required
+def campaign(request, code):
+    campaign = access.campaign_for_office(request.user, code)
+    now = timezone.now()
+    q = request.GET.get("q", "")
+    waiting, with_colleges = selectors.applications(campaign) if campaign.rolling else ([], 0)
+    ctx = {
+        "campaign": campaign,
+        "campaigns": access.managed_campaigns(request.user)[:20],
+        "stage": stages.current_stage(campaign),
+        "plan": stages.stage_plan(campaign),
+        "may_launch": stages.may(campaign, "launch"),
+        "extendable": [(s, label) for s, label, _start, _end, _cur in stages.stage_plan(campaign)][:-1],
+        "counts": selectors.status_counts(campaign),
+        "windows": selectors.windows(campaign, now) if campaign.rolling else [],
+        "open_window": stages.open_window(campaign, now) if campaign.windowed else None,
+        "year": stages.beijing_today(now).year,
+        "waiting": waiting,
+        "with_colleges": with_colleges,
+        "q": q,
+        "found": selectors.find_cases(campaign, q),
+    }
+    return render(request, "office/campaign.html", ctx)
+
+
+class _Refused:
+    """What _call returns when the engine refused (the refusal is shown as an error message)."""
+
+    def __bool__(self):
+        return False
+
+
+REFUSED = _Refused()
+
+
+def _call(request, fn, **kwargs):
+    """Call an engine function; a refusal becomes an error message on the next page."""
+    try:
+        return fn(**kwargs)
+    except ClearanceError as exc:
+        messages.error(request, exc.message)
+        return REFUSED
+
+
+@login_required
+@require_POST
+def launch(request, code):
+    campaign = access.campaign_for_office(request.user, code)
+    result = _call(request, cases.campaign_launch, campaign=campaign, actor=request.user)
+    if result:
+        messages.success(
+            request,
+            _("Launched: %(tasks)s tasks created for %(cases)s students.")
+            % {"tasks": result.tasks_created, "cases": result.cases},
+        )
+    return redirect("office:campaign", code=code)
+
+
+@login_required
+@require_POST
+def extend(request, code):
+    campaign = access.campaign_for_office(request.user, code)
+    try:
+        days = int(request.POST.get("days", ""))
+    except ValueError:
+        days = 0
+    stage = request.POST.get("stage", "")
+    if _call(
+        request,
+        cases.campaign_extend_stage,
+        campaign=campaign,
+        stage=stage,
+        days=days,
+        actor=request.user,
+        reason=request.POST.get("reason", ""),
+    ):
+        label = Campaign.Stage(stage).label
+        messages.success(request, _("“%(stage)s” extended by %(days)s days.") % {"stage": label, "days": days})
+    return redirect("office:campaign", code=code)
+
+
+@login_required
+@require_POST
+def windows_generate(request, code):
+    campaign = access.campaign_for_office(request.user, code)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= 2100:
+        messages.error(request, _("Give a year, like 2027."))
+        return redirect("office:campaign", code=code)
+    created = _call(request, cases.windows_generate, campaign=campaign, year=year, actor=request.user)
+    if created is not REFUSED:
+        messages.success(request, _("%(n)s windows created for %(year)s.") % {"n": len(created or []), "year": year})
+    return redirect("office:campaign", code=code)
+
+
+def _beijing(value):
+    """A datetime-local field's value (Beijing wall time) as an aware datetime, or None."""
+    try:
+        naive = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return naive.replace(tzinfo=stages.BEIJING) if naive.tzinfo is None else None
+
+
+@login_required
+@require_POST
+def window_extra(request, code):
+    campaign = access.campaign_for_office(request.user, code)
+    opens_at = _beijing(request.POST.get("opens_at")) if request.POST.get("opens_at") else None
+    closes_at = _beijing(request.POST.get("closes_at"))
+    if closes_at is None or (request.POST.get("opens_at") and opens_at is None):
+        messages.error(request, _("Give the time the window closes (and opens, if not now), in Beijing time."))
+        return redirect("office:campaign", code=code)
+    if _call(
+        request,
+        cases.window_open_extra,
+        campaign=campaign,
+        actor=request.user,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        note=request.POST.get("note", ""),
+    ):
+        messages.success(request, _("Extra window opened."))
+    return redirect("office:campaign", code=code)
+
+
+@login_required
+@require_POST
+def review(request, code, case_id):
+    campaign = access.campaign_for_office(request.user, code)
+    case = access.office_case_for_user(request.user, case_id)
+    if case.campaign_id != campaign.pk:
+        raise Http404
+    decision = request.POST.get("decision")
+    if decision not in ("admit", "return"):
+        messages.error(request, _("Admit or return the application."))
+        return redirect("office:campaign", code=code)
+    result = _call(
+        request,
+        cases.case_review,
+        case=case,
+        actor=request.user,
+        approve=decision == "admit",
+        reason=request.POST.get("reason", ""),
+    )
+    if result:
+        (messages.success if result.changed else messages.info)(
+            request, f"{case.student.display_name} {case.student.student_no}: {result.message}"
+        )
+    return redirect("office:campaign", code=code)
+
+
+@login_required
+def case(request, case_id):
+    case = access.office_case_for_user(request.user, case_id)
+    tasks = case_tasks(case)
+    return render(
+        request,
+        "office/case.html",
+        {
+            "case": case,
+            "tasks": tasks,
+            "progress": case_progress(tasks),
+            "history": selectors.history(case),
+            "statuses": [(CaseStatus.DEFERRED, _("Defer graduation")), (CaseStatus.REMOVED, _("Remove from roster"))],
+            "on_roster": case.status in (CaseStatus.ACTIVE, CaseStatus.DEFERRED, CaseStatus.REMOVED),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_status(request, case_id):
+    case = access.office_case_for_user(request.user, case_id)
+    status = request.POST.get("status", "")
+    if status not in (CaseStatus.DEFERRED, CaseStatus.REMOVED, CaseStatus.ACTIVE):
+        messages.error(request, _("Choose what to do."))
+        return redirect("office:case", case_id=case.pk)
+    result = _call(
+        request,
+        cases.case_set_status,
+        case=case,
+        status=status,
+        actor=request.user,
+        channel=Channel.ADMIN,
+        reason=request.POST.get("reason", ""),
+    )
+    if result:
+        (messages.success if result.changed else messages.info)(request, result.message)
+    return redirect("office:case", case_id=case.pk)
