@@ -7,6 +7,7 @@ transaction. Refusals raise ClearanceError with a stable code.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Max, OuterRef, Q, Subquery
@@ -161,6 +162,10 @@ def move_details(moves):
     return details
 
 
+def _amount_text(amount):
+    return None if amount is None else str(amount)
+
+
 def rebuild_tasks(*, campaign, cases, actor, actor_label="", why=None, close_reason=None):
     """Bring the tasks of ``cases`` in line with their campus, category and status (audited, never deleted).
 
@@ -186,12 +191,21 @@ def rebuild_tasks(*, campaign, cases, actor, actor_label="", why=None, close_rea
             campaign=campaign, active=True, student_no__in={t.case.student.student_no for t in tasks}
         )
     }
+    # What a task closed by an earlier rebuild was before (a person's block comes back as it was on a restore).
+    was = {}
+    closed_before = [t.pk for t in tasks if t.state == TaskState.NOT_NEEDED and t.channel == Channel.ROSTER]
+    for task_id, detail in (
+        AuditEvent.objects.filter(task_id__in=closed_before, action="rebuild", state_after=TaskState.NOT_NEEDED)
+        .order_by("task_id", "-created_at", "-id")
+        .values_list("task_id", "detail")
+    ):
+        was.setdefault(task_id, (detail or {}).get("was"))
     now, label = timezone.now(), label_for(actor, actor_label)
     closed = reopened = 0
     changed, events = [], []
     for task in tasks:
         case = by_case[task.case_id]
-        before = task.state
+        before, before_fields = task.state, {"state": task.state, "reason": task.reason, "amount": task.amount}
         if case.status != CaseStatus.ACTIVE:
             if task.state not in (TaskState.PENDING, TaskState.BLOCKED):
                 continue
@@ -213,14 +227,16 @@ def rebuild_tasks(*, campaign, cases, actor, actor_label="", why=None, close_rea
                 if task.item.list_driven:
                     task.state, task.reason, task.amount = list_target(task.item, entry)
                     task.channel = Channel.LIST
+                elif (prior := was.get(task.pk)) and prior["state"] == TaskState.BLOCKED:
+                    amount = prior["amount"]
+                    task.state, task.reason = TaskState.BLOCKED, prior["reason"]
+                    task.amount = Decimal(amount) if amount is not None else None
+                    task.channel = Channel.ROSTER
                 else:
                     task.state, task.reason, task.amount = TaskState.PENDING, "", None
                     task.channel = Channel.ROSTER
                 reopened += 1
-            elif required_changed:
-                changed.append(task)
-                continue
-            else:
+            elif not required_changed:
                 continue
         task.updated_by, task.updated_at = actor, now
         changed.append(task)
@@ -238,7 +254,13 @@ def rebuild_tasks(*, campaign, cases, actor, actor_label="", why=None, close_rea
                 actor=actor,
                 actor_label=label,
                 created_at=now,
-                detail=why.get(case.pk) or {"campus_id": case.campus_id, "category_id": case.category_id},
+                detail=(why.get(case.pk) or {"campus_id": case.campus_id, "category_id": case.category_id})
+                | {"required": task.required}
+                | (
+                    {"was": before_fields | {"amount": _amount_text(before_fields["amount"])}}
+                    if task.state == TaskState.NOT_NEEDED
+                    else {}
+                ),
             )
         )
     Task.objects.bulk_update(

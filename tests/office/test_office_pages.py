@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from lixiao.clearance import services
+from lixiao.clearance.cases import case_set_status
 from lixiao.clearance.errors import ClearanceError
 from lixiao.clearance.models import AuditEvent, Campaign, Channel, TaskState
 from lixiao.directory.models import Category, Membership
@@ -194,3 +195,18 @@ def test_pages_are_scoped_to_the_office(campaign, make_user, client, make_studen
     assert client.get(ug_case).status_code == 404
     client.logout()
     assert client.get(ug_case).status_code == 302
+
+
+def test_restoring_a_removed_student_brings_a_persons_block_back(campaign, office, make_student, launch):
+    """A removal by mistake, then a restore: the block a clerk had put on stays a block, reason and amount."""
+    s = make_student(category="MD")
+    launch(s)
+    task = s.cases.get().tasks.filter(state=TaskState.PENDING, item__method="counter", item__final=False).first()
+    services.task_block(task=task, actor=office, channel=Channel.COUNTER, reason="损坏家具", amount="120.50")
+    case = s.cases.get()
+    case_set_status(case=case, status="removed", actor=office, channel=Channel.ADMIN, reason="误删")
+    task.refresh_from_db()
+    assert task.state == TaskState.NOT_NEEDED
+    case_set_status(case=case, status="active", actor=office, channel=Channel.ADMIN, reason="恢复")
+    task.refresh_from_db()
+    assert (task.state, task.reason, str(task.amount)) == (TaskState.BLOCKED, "损坏家具", "120.50")
