@@ -1,18 +1,25 @@
 """Roster imports: the graduates of a campaign as the registrar, the graduate school and the international
 office export them -> students (with category, campus, college, advisor and card) on the campaign's roster.
 
-``preview_roster`` only reads: it parses the file, resolves every row and compares it with the database.
+``preview_roster`` only reads: it parses the file, resolves every row and compares it with the database:
+the students it adds, those it changes, and those of the campaign's roster it leaves out (active cases, in the
+categories the file covers, whose student is not in the file).
 ``apply_roster`` writes everything in one transaction, set-based, then puts the students on the roster
-through the engine (``enroll_students``). Applying the same file again changes nothing.
+through the engine (``enroll_students``) and, only when asked with the confirmation the preview gives, takes
+the students left out off the roster (``case_set_status``). Applying the same file again changes nothing.
 """
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from lixiao.clearance.models import Case
+from lixiao.clearance.cases import case_set_status
+from lixiao.clearance.models import Case, CaseStatus, Channel, Task, TaskState
 from lixiao.clearance.services import enroll_students
 from lixiao.directory.models import Campus, Card, Category, College, Staff, Student
 from lixiao.imports.access import roster_category_ids
@@ -24,9 +31,11 @@ from lixiao.imports.common import (
     table_header,
 )
 from lixiao.imports.roster_rows import ROSTER_FIELDS, TEXT_FIELDS, Reference, RosterRecord, max_length, read_records
+from lixiao.lib.ids import normalize_student_no
 
 CHANGES_SHOWN = 500  # the preview lists at most this many changed students (all are counted)
 NEW_SHOWN = 50  # and this many new students, enough to check how names and numbers were read
+NOT_IN_FILE_SHOWN = 500  # and this many students of the roster the file leaves out (all are counted)
 
 
 @dataclass
@@ -49,6 +58,29 @@ class StudentChange:
 
 
 @dataclass
+class NotInFile:
+    """An active case of the campaign, in a category the file covers, whose student the file does not list:
+    applying takes it off the roster only when the person applying confirms it."""
+
+    case_id: int
+    student_no: str
+    name: str
+    category: str
+    college: str
+    tasks_done: int
+    tasks: int
+
+
+def removal_key(not_in_file) -> str:
+    """What the preview's confirmation box carries: the number of cases it takes off the roster and a digest of
+    which ones, so that a confirmation given for one set of students never removes another. '' for none."""
+    if not not_in_file:
+        return ""
+    ids = ",".join(str(pk) for pk in sorted(s.case_id for s in not_in_file))
+    return f"{len(not_in_file)}-{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
+
+
+@dataclass
 class RosterPreview:
     filename: str
     header: dict = field(default_factory=lambda: table_header(None))
@@ -57,6 +89,9 @@ class RosterPreview:
     records: list[RosterRecord] = field(default_factory=list)
     allowed_categories: set[int] | None = None  # the importing user's categories (None: all)
     categories: list[int] = field(default_factory=list)  # the categories the file touches
+    covered_categories: list[int] = field(default_factory=list)  # the categories its rows give
+    in_file: set[str] = field(default_factory=set)  # every student number the file lists (rows with errors too)
+    not_in_file: list[NotInFile] = field(default_factory=list)
     new_students: list[NewStudent] = field(default_factory=list)
     changes: list[StudentChange] = field(default_factory=list)
     unchanged: int = 0
@@ -79,6 +114,7 @@ class RosterPreview:
             "new_students": len(self.new_students),
             "changed_students": len(self.changes),
             "unchanged_students": self.unchanged,
+            "not_in_file": len(self.not_in_file),
             "new_cases": self.new_cases,
             "new_colleges": len(self.new_colleges),
             "new_advisors": len(self.new_advisors),
@@ -113,6 +149,12 @@ class RosterPreview:
                 }
                 for c in self.changes[:CHANGES_SHOWN]
             ],
+            "not_in_file": [
+                [s.student_no, s.name, s.category, s.college, s.tasks_done, s.tasks]
+                for s in self.not_in_file[:NOT_IN_FILE_SHOWN]
+            ],
+            "removal_key": removal_key(self.not_in_file),
+            "covered_categories": _category_names(self.covered_categories),
             "errors": [issue.as_dict() for issue in self.errors],
             "warnings": [issue.as_dict() for issue in self.warnings],
         }
@@ -244,6 +286,16 @@ def _plan(records, filename, campaign, *, allowed=None, columns=None) -> _Plan:
     category_by_id = {c.pk: c for c in Category.objects.select_related("office")}
     categories = {pk: c.name for pk, c in category_by_id.items()}
     campuses = {c.pk: c.name for c in Campus.objects.all()}
+    # The campaign's cases of these students: campus and category as the tasks were built for them, which is what
+    # enroll_students compares (a student's record may have been changed since by another campaign's roster).
+    cases = {
+        student_id: (campus_id, category_id)
+        for student_id, campus_id, category_id in fetch_in(
+            Case.objects.filter(campaign=campaign).values_list("student_id", "campus_id", "category_id"),
+            "student_id",
+            [s.pk for s in existing.values()],
+        )
+    }
     for record in records:
         student = existing.get(record.student_no)
         if student is None:
@@ -271,6 +323,12 @@ def _plan(records, filename, campaign, *, allowed=None, columns=None) -> _Plan:
             changes.append(("category", categories.get(student.category_id, ""), categories[record.category_id]))
         if student.campus_id != record.campus_id:
             changes.append(("campus", campuses.get(student.campus_id, ""), campuses[record.campus_id]))
+        if student.pk in cases:  # the record already says so, but the campaign's roster does not: tasks are rebuilt
+            case_campus, case_category = cases[student.pk]
+            if student.category_id == record.category_id and case_category != record.category_id:
+                changes.append(("category", categories.get(case_category, ""), categories[record.category_id]))
+            if student.campus_id == record.campus_id and case_campus != record.campus_id:
+                changes.append(("campus", campuses.get(case_campus, ""), campuses[record.campus_id]))
         if record.college is not None:
             before = colleges.name_by_id.get(student.college_id, "")
             after = colleges.name(record.college) if record.college else ""
@@ -309,12 +367,93 @@ def _plan(records, filename, campaign, *, allowed=None, columns=None) -> _Plan:
                 )
             )
 
-    student_ids = [s.pk for s in existing.values()]
-    enrolled = len(
-        fetch_in(Case.objects.filter(campaign=campaign).values_list("id", flat=True), "student_id", student_ids)
-    )
-    plan.new_cases = len(records) - enrolled
+    plan.new_cases = len(records) - len(cases)
     return plan
+
+
+def _category_names(category_ids):
+    categories = Category.objects.filter(pk__in=category_ids).order_by("sort", "code")
+    return list(categories.values_list("name", flat=True))
+
+
+def _file_student_nos(table):
+    """Every student number the file's rows give, rows with errors included (as far as it can be read)."""
+    numbers = set()
+    for row in table.rows:
+        try:
+            number = normalize_student_no(row.values.get("student_no", ""))
+        except ValueError:
+            continue
+        if number:
+            numbers.add(number)
+    return numbers
+
+
+def _not_in_file(campaign, in_file, category_ids, *, lock=False) -> list[NotInFile]:
+    """The campaign's active cases in ``category_ids`` whose student number is not in ``in_file``, with how many
+    of their tasks are done. ``lock`` (applying): the cases are locked and checked to be still active."""
+    if not category_ids:
+        return []
+    rows = [
+        row
+        for row in Case.objects.filter(campaign=campaign, status=CaseStatus.ACTIVE, category_id__in=category_ids)
+        .order_by("category__sort", "category__code", "student__student_no")
+        .values_list(
+            "id", "student__student_no", "student__name", "student__name_latin", "category__name", "college__name"
+        )
+        if row[1] not in in_file
+    ]
+    ids = [row[0] for row in rows]
+    if lock:
+        still_active = Case.objects.select_for_update().filter(status=CaseStatus.ACTIVE).values_list("id", flat=True)
+        locked = set(fetch_in(still_active, "id", ids))
+        rows = [row for row in rows if row[0] in locked]
+        ids = [row[0] for row in rows]
+    per_case = Task.objects.values("case_id").annotate(
+        done=Count("id", filter=Q(state=TaskState.DONE)), total=Count("id")
+    )
+    tasks = {t["case_id"]: (t["done"], t["total"]) for t in fetch_in(per_case, "case_id", ids)}
+    return [
+        NotInFile(
+            case_id=pk,
+            student_no=student_no,
+            name=name or name_latin,
+            category=category,
+            college=college or "",
+            tasks_done=tasks.get(pk, (0, 0))[0],
+            tasks=tasks.get(pk, (0, 0))[1],
+        )
+        for pk, student_no, name, name_latin, category, college in rows
+    ]
+
+
+def _off_the_roster_warning(campaign, in_file, filename):
+    """A warning naming the students of the file whose case was taken off the roster or deferred: importing
+    them again does not put them back (that is done on the case, with a reason)."""
+    numbers = sorted(
+        fetch_in(
+            Case.objects.filter(campaign=campaign, status__in=[CaseStatus.DEFERRED, CaseStatus.REMOVED]).values_list(
+                "student__student_no", flat=True
+            ),
+            "student__student_no",
+            in_file,
+        )
+    )
+    if not numbers:
+        return None
+    return Issue(
+        filename,
+        None,
+        "",
+        ngettext(
+            "%(count)d student in the file was taken off this campaign's roster or deferred; importing the file "
+            "does not put them back (restore them on their case): %(numbers)s.",
+            "%(count)d students in the file were taken off this campaign's roster or deferred; importing the file "
+            "does not put them back (restore them on their case): %(numbers)s.",
+            len(numbers),
+        )
+        % {"count": len(numbers), "numbers": "、".join(numbers[:20]) + ("…" if len(numbers) > 20 else "")},
+    )
 
 
 def _breakdown(records):
@@ -352,6 +491,15 @@ def preview_roster(*, data: bytes, filename: str, campaign, user=None) -> Roster
     preview.warnings.extend(plan.warnings)
     preview.errors.sort(key=lambda issue: issue.row or 0)
     preview.categories = sorted(ref.touched | plan.current_categories)
+    # The file speaks for the categories its rows give (a file of undergraduates says nothing about masters),
+    # as far as the user may import them and the campaign serves them.
+    preview.covered_categories = sorted(
+        pk for pk in ref.touched if ref.may_import(ref.category_by_id[pk]) and pk in ref.campaign_categories
+    )
+    preview.in_file = _file_student_nos(table) | {r.student_no for r in preview.records}
+    preview.not_in_file = _not_in_file(campaign, preview.in_file, preview.covered_categories)
+    if warning := _off_the_roster_warning(campaign, preview.in_file, filename):
+        preview.warnings.append(warning)
     preview.new_students = [
         NewStudent(
             row=r.row,
@@ -378,17 +526,37 @@ def preview_roster(*, data: bytes, filename: str, campaign, user=None) -> Roster
     return preview
 
 
-def apply_roster(*, preview: RosterPreview, campaign, actor, actor_label="") -> dict:
+def apply_roster(*, preview: RosterPreview, campaign, actor, actor_label="", confirm_removal=None) -> dict:
     """Write a previewed roster in one transaction and put its students on the campaign's roster.
+
+    The students of the roster the file leaves out (``preview.not_in_file``, computed again here) stay on it,
+    unless ``confirm_removal`` is the preview's ``removal_key``: then they are taken off the roster through the
+    engine, in the same transaction. All or nothing.
 
     Refuses (ImportRefused) if the preview has errors, or if the database changed since the preview in a
     way that makes the file wrong (a card number now belonging to someone else, a student moved to a category
-    the previewing user does not manage).
+    the previewing user does not manage), or if ``confirm_removal`` no longer names the students it would take
+    off (code "removal_changed"; ``preview.not_in_file`` then holds them as they are now). The engine's refusals
+    (ClearanceError: the campaign's stage no longer allows changing the roster) are raised as they are.
     """
     if preview.errors:
         raise ImportRefused(preview.errors, preview=preview)
     records = preview.records
     with transaction.atomic():
+        preview.not_in_file = _not_in_file(campaign, preview.in_file, preview.covered_categories, lock=True)
+        if confirm_removal is not None and confirm_removal != removal_key(preview.not_in_file):
+            count = len(preview.not_in_file)
+            raise ImportRefused(
+                [],
+                preview=preview,
+                message=ngettext(
+                    "Applying this file now takes %(count)d student off the roster; check the preview again.",
+                    "Applying this file now takes %(count)d students off the roster; check the preview again.",
+                    count,
+                )
+                % {"count": count},
+                code="removal_changed",
+            )
         plan = _plan(
             records,
             preview.filename,
@@ -456,6 +624,7 @@ def apply_roster(*, preview: RosterPreview, campaign, actor, actor_label="") -> 
             [Card(number=number, student_id=id_by_no[no]) for number, no in plan.new_cards], batch_size=500
         )
         enrolled = enroll_students(campaign=campaign, students=students, actor=actor, actor_label=actor_label)
+        removed = _take_off_the_roster(preview, actor, actor_label) if confirm_removal is not None else 0
     return {
         "students_created": len(new_students),
         "students_updated": len(changed_students),
@@ -467,4 +636,26 @@ def apply_roster(*, preview: RosterPreview, campaign, actor, actor_label="") -> 
         "cases_added": enrolled.added,
         "cases_updated": enrolled.updated,
         "cases_unchanged": enrolled.unchanged,
+        "cases_removed": removed,
+        "not_in_file_kept": len(preview.not_in_file) - removed,
     }
+
+
+def _take_off_the_roster(preview, actor, actor_label):
+    """Take the students the file leaves out off the roster, one case at a time through the engine (which closes
+    their open tasks as not needed, keeps the work done and audits it). Runs inside apply_roster's transaction."""
+    reason = _("Not in the roster file %(file)s") % {"file": preview.filename}
+    reason = " ".join(reason.split())[: Case._meta.get_field("status_reason").max_length]
+    cases = {c.pk: c for c in fetch_in(Case.objects.all(), "id", [s.case_id for s in preview.not_in_file])}
+    removed = 0
+    for student in preview.not_in_file:
+        change = case_set_status(
+            case=cases[student.case_id],
+            status=CaseStatus.REMOVED,
+            actor=actor,
+            channel=Channel.ROSTER,
+            reason=reason,
+            actor_label=actor_label,
+        )
+        removed += change.changed
+    return removed

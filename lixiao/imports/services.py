@@ -64,10 +64,13 @@ def _check_release_confirmed(preview, confirmed_release):
     )
 
 
-def apply_batch(*, batch, actor, confirmed_release=None):
+def apply_batch(*, batch, actor, confirmed_release=None, confirmed_removal=None):
     """Apply a batch waiting for confirmation, for ``actor``, all or nothing. Raises ImportRefused (and marks the
     batch refused) when the file now has errors; a batch already applied or discarded is refused as it is. A list
-    releasing many students is applied only with ``confirmed_release`` equal to the number it releases."""
+    releasing many students is applied only with ``confirmed_release`` equal to the number it releases. A roster
+    takes the students it leaves out off the campaign's roster only with ``confirmed_removal`` equal to the
+    preview's removal key (see rosters.apply_roster); a key no longer true refuses the whole batch, which stays
+    waiting with its preview brought up to date."""
     preview = preview_for(batch, user=actor)  # parse outside the transaction: reading a big workbook takes a second
     try:
         with transaction.atomic():
@@ -83,19 +86,24 @@ def apply_batch(*, batch, actor, confirmed_release=None):
                 )
             if preview.errors:
                 raise ImportRefused(preview.errors, preview=preview)
-            if batch.kind == ImportBatch.Kind.ROSTER:
-                result = apply_roster(preview=preview, campaign=batch.campaign, actor=actor)
-                batch.categories.set(preview.categories)
-            else:
-                _check_release_confirmed(preview, confirmed_release)
-                result = apply_list_import(
-                    preview=preview,
-                    campaign=batch.campaign,
-                    item=batch.item,
-                    actor=actor,
-                    mode=batch.mode,
-                    ref=batch_ref(batch),
-                )
+            try:
+                if batch.kind == ImportBatch.Kind.ROSTER:
+                    result = apply_roster(
+                        preview=preview, campaign=batch.campaign, actor=actor, confirm_removal=confirmed_removal
+                    )
+                    batch.categories.set(preview.categories)
+                else:
+                    _check_release_confirmed(preview, confirmed_release)
+                    result = apply_list_import(
+                        preview=preview,
+                        campaign=batch.campaign,
+                        item=batch.item,
+                        actor=actor,
+                        mode=batch.mode,
+                        ref=batch_ref(batch),
+                    )
+            except engine.ClearanceError as exc:  # the engine refused (the stage is over): nothing is applied
+                raise ImportRefused([], preview=preview, message=exc.message, code=exc.code) from exc
             batch.status = ImportBatch.Status.APPLIED
             batch.applied_at = timezone.now()
             batch.summary = {"preview": preview.as_dict(), "applied": result}
@@ -108,7 +116,7 @@ def apply_batch(*, batch, actor, confirmed_release=None):
             summary["preview"]["errors"].extend(issue.as_dict() for issue in found_at_apply)
             summary["preview"]["counts"]["errors"] += len(found_at_apply)
             waiting.update(status=ImportBatch.Status.FAILED, summary=summary)
-        elif refused.code == "release_not_confirmed":
+        elif refused.code in ("release_not_confirmed", "removal_changed"):
             waiting.update(summary=summary)  # still waiting; the preview shows the numbers as they are now
         raise
     return batch, result

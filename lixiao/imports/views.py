@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from lixiao.accounts.access import can, list_items_for_user
@@ -26,6 +26,7 @@ ROSTER_COUNTS = [
     ("changed_students", gettext_lazy("Students with changes")),
     ("unchanged_students", gettext_lazy("Students unchanged")),
     ("new_cases", gettext_lazy("New on this campaign's roster")),
+    ("not_in_file", gettext_lazy("On the roster but not in the file")),
     ("new_colleges", gettext_lazy("New colleges")),
     ("new_advisors", gettext_lazy("New advisors")),
     ("renamed_advisors", gettext_lazy("Advisors renamed")),
@@ -60,6 +61,8 @@ APPLIED_COUNTS = [
     ("cases_added", gettext_lazy("Added to the campaign's roster")),
     ("cases_updated", gettext_lazy("Roster entries updated")),
     ("cases_unchanged", gettext_lazy("Already on the roster")),
+    ("cases_removed", gettext_lazy("Taken off the roster")),
+    ("not_in_file_kept", gettext_lazy("Not in the file, left on the roster")),
     ("entries_added", gettext_lazy("Entries added")),
     ("entries_released", gettext_lazy("Entries released")),
     ("entries_unchanged", gettext_lazy("Entries unchanged")),
@@ -196,6 +199,15 @@ def preview(request, pk):
         {**change, "fields": [(_field_label(name), before, after) for name, before, after in change["fields"]]}
         for change in summary.get("changes", [])
     ]
+    removal = None  # the students of the roster a roster file leaves out, which the Apply form may take off
+    if summary.get("not_in_file"):
+        removal = {
+            "count": summary["counts"]["not_in_file"],
+            "key": summary.get("removal_key", ""),
+            "students": summary["not_in_file"],
+            "categories": "、".join(summary.get("covered_categories", [])),
+            "removed": applied.get("cases_removed", 0) if applied else None,
+        }
     context = {
         "batch": batch,
         "summary": summary,
@@ -211,8 +223,14 @@ def preview(request, pk):
         "can_undo": batch.kind == ImportBatch.Kind.LIST and batch.status == ImportBatch.Status.APPLIED,
         "undone": summary_undone(batch),
         "release": release,
+        "removal": removal,
     }
     return render(request, "imports/preview.html", context)
+
+
+def _confirmed_removal(request):
+    """The removal key the Apply form's checkbox confirms (the roster's students not in the file), or None."""
+    return request.POST.get("confirm_removal") or None
 
 
 def _confirmed_release(request):
@@ -228,11 +246,38 @@ def _confirmed_release(request):
 def apply(request, pk):
     batch = batch_for_user(request.user, pk)
     try:
-        apply_batch(batch=batch, actor=request.user, confirmed_release=_confirmed_release(request))
+        _batch, result = apply_batch(
+            batch=batch,
+            actor=request.user,
+            confirmed_release=_confirmed_release(request),
+            confirmed_removal=_confirmed_removal(request),
+        )
     except ImportRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Imported %(file)s.") % {"file": batch.filename})
+        if removed := result.get("cases_removed"):
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d student not in the file was taken off the roster.",
+                    "%(count)d students not in the file were taken off the roster.",
+                    removed,
+                )
+                % {"count": removed},
+            )
+        if kept := result.get("not_in_file_kept"):
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d student not in the file is still on the roster: the box to take them off was not "
+                    "ticked. To take them off, upload the file again and tick it.",
+                    "%(count)d students not in the file are still on the roster: the box to take them off was not "
+                    "ticked. To take them off, upload the file again and tick it.",
+                    kept,
+                )
+                % {"count": kept},
+            )
     return redirect("imports:preview", pk=batch.pk)
 
 
