@@ -6,11 +6,14 @@ from lixiao.clearance.models import RESOLVED_STATES, Campaign, Case, Task, TaskS
 
 
 def current_campaign(code=None):
-    """The campaign a page works on: the one named, else the most recently launched, else the newest."""
+    """The campaign a page works on: the one named, else the most recently launched batch campaign, else the most
+    recently launched, else the newest. (A rolling campaign is launched with its first admitted student: it does
+    not take the counters' default; desks serve its students anyway.)"""
     qs = Campaign.objects.all()
     if code:
         return qs.filter(code=code).first()
-    return qs.filter(launched_at__isnull=False).order_by("-launched_at").first() or qs.first()
+    launched = qs.filter(launched_at__isnull=False).order_by("-launched_at")
+    return launched.filter(kind=Campaign.Kind.BATCH).first() or launched.first() or qs.first()
 
 
 def case_tasks(case):

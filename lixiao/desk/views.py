@@ -140,7 +140,8 @@ def pick(request, scope, student_no):
 def task_action(request, scope, task_id, action):
     scope = access.desk_scope_for_user(request.user, scope)
     campaign, station = _context(request, scope)
-    task = get_object_or_404(Task.objects.filter(scope.task_q(), campaign=campaign), pk=task_id)
+    # The desk's scope is the boundary, not the counter's campaign: a student of another campaign is served too.
+    task = get_object_or_404(Task.objects.filter(scope.task_q()).select_related("campaign"), pk=task_id)
     student = task.case.student
     outcome = services.ScanOutcome(result=Scan.Result.SHOWN, message="", student=student)
     channel = Channel.APPROVAL if scope.kind != "department" else Channel.COUNTER

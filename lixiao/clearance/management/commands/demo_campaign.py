@@ -7,8 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from lixiao.accounts.demo_accounts import DEMO_PASSWORD, create_demo_accounts
-from lixiao.clearance import services
-from lixiao.clearance.models import Campaign
+from lixiao.clearance import cases, services, stages
+from lixiao.clearance.errors import ClearanceError
+from lixiao.clearance.models import Campaign, WindowRule
 from lixiao.directory.models import Category
 from lixiao.imports.lists import apply_list_import, preview_list
 from lixiao.imports.rosters import apply_roster, preview_roster
@@ -71,10 +72,33 @@ class Command(BaseCommand):
         self.stdout.write(
             f"launch: {r.cases} students, {r.tasks_created} tasks created in {time.perf_counter() - t0:.2f} s"
         )
+        self._rolling()
         accounts = create_demo_accounts(campaign)
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for role, username, what in accounts:
             self.stdout.write(f"  {username:<22} {role} — {what}")
+
+    def _rolling(self):
+        """The PhD rolling campaign: students apply at any time, the college approves, the graduate school reviews,
+        departments process in the first three working days of each month (windows for this year and the next,
+        when its calendar is known)."""
+        rolling, _ = Campaign.objects.get_or_create(
+            code="phd-rolling",
+            defaults={
+                "name": "博士研究生滚动离校",
+                "kind": Campaign.Kind.ROLLING,
+                "window_rule": WindowRule.WORKDAYS,
+                "window_workdays": 3,
+            },
+        )
+        rolling.categories.set(Category.objects.filter(code__in=["PHD", "INT_PHD"]))
+        year = stages.beijing_today().year
+        for y in (year, year + 1):
+            try:
+                made = cases.windows_generate(campaign=rolling, year=y, actor=None, actor_label="make demo")
+                self.stdout.write(f"{rolling.name}: {len(made)} processing windows for {y}")
+            except ClearanceError as exc:
+                self.stdout.write(f"{rolling.name}: {exc.message}")
 
     def _apply(self, path, preview, apply, label=""):
         if not path.exists():
