@@ -28,6 +28,12 @@ EXPECTED = {
     "portal": {"student": 200, "other_student": 200},
     "overview": {"admin": 200, "office": 200},
     "export_csv": {"admin": 200, "office": 200},
+    "office_index": {"admin": 302, "office": 302},  # one campaign: straight to it
+    "office_campaign": {"admin": 200, "office": 200},
+    "office_case": {"admin": 200, "office": 200},
+    "office_case_status": {"admin": 302, "office": 302},
+    "office_extend": {"admin": 302, "office": 302},
+    "office_windows": {"admin": 302, "office": 302},
     "home": {role: 302 for role in ROLES if role not in {"nobody", "anonymous"}} | {"nobody": 403},
 }
 
@@ -66,6 +72,17 @@ def world(campaign, make_student, launch, make_user):
         "overview": ("get", reverse("reports:overview"), {}),
         "export_csv": ("get", reverse("reports:export_tasks", kwargs={"fmt": "csv"}), {}),
         "home": ("get", reverse("home"), {}),
+        "office_index": ("get", reverse("office:index"), {}),
+        "office_campaign": ("get", reverse("office:campaign", kwargs={"code": "june-2026"}), {}),
+        "office_case": ("get", reverse("office:case", kwargs={"case_id": s1.cases.get().pk}), {}),
+        # no reason: refused with a message, nothing changes, whoever asks
+        "office_case_status": (
+            "post",
+            reverse("office:case_status", kwargs={"case_id": s1.cases.get().pk}),
+            {"status": "deferred", "reason": ""},
+        ),
+        "office_extend": ("post", reverse("office:extend", kwargs={"code": "june-2026"}), {"stage": "data"}),
+        "office_windows": ("post", reverse("office:windows_generate", kwargs={"code": "june-2026"}), {"year": "x"}),
     }
     return users, pages
 
