@@ -113,9 +113,10 @@ def case_set_status(*, case, status, actor, channel, reason, actor_label=""):
 
 
 @transaction.atomic
-def case_apply(*, campaign, student, actor, channel, note="", actor_label=""):
+def case_apply(*, campaign, student, actor, channel, note="", actor_label="", by_college=False):
     """A student (or their college on their behalf) applies to a rolling campaign. Applying twice changes
-    nothing; a returned application may be sent again."""
+    nothing; a returned application may be sent again. ``by_college``: the college itself applies, which is its
+    approval too (audited as two events)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if not campaign.rolling:
         raise ClearanceError(code="not_rolling", message=_("Students do not apply to this campaign."))
@@ -150,7 +151,7 @@ def case_apply(*, campaign, student, actor, channel, note="", actor_label=""):
     else:
         case.save()
     _case_event(case, "apply", before, actor, channel, actor_label, note, None, now)
-    if not campaign.college_approval:
+    if not campaign.college_approval or by_college:
         return _college_ok(case, actor, channel, actor_label, now)
     return CaseChange(case=case, changed=True, message=_("Application sent: the college decides next."))
 
@@ -170,7 +171,7 @@ def _admit(case, actor, channel, actor_label, now):
     _set_status(case, S.ACTIVE, "", now)
     detail = {"window_id": case.window_id}
     if case.window:
-        detail["window"] = str(case.window)
+        detail["window"] = window_label(case.window)
     _case_event(case, "admit", before, actor, channel, actor_label, "", detail, now)
     launch_campaign(campaign=case.campaign, actor=actor, actor_label=actor_label)
     if case.window:
@@ -180,11 +181,18 @@ def _admit(case, actor, channel, actor_label, now):
             changed=True,
             message=_("Admitted: processed in the window from %(opens)s.") % {"opens": f"{opens:%Y-%m-%d %H:%M}"},
         )
+    if case.campaign.windowed:  # no window planned: the departments cannot act until the office opens one
+        return CaseChange(
+            case=case,
+            changed=True,
+            message=_("Admitted, but no processing window is planned: generate or open one for the departments."),
+        )
     return CaseChange(case=case, changed=True, message=_("Admitted: the departments can process the case."))
 
 
 def _decide(case, *, waiting, actor, approve, reason, channel, actor_label, step):
     case = _locked_case(case)
+    stages.check_stage(case.campaign, "roster")
     if case.status != waiting:
         return CaseChange(
             case=case, changed=False, message=_("Already decided: %(status)s.") % {"status": case.get_status_display()}
@@ -232,6 +240,12 @@ def case_review(*, case, actor, approve, reason="", channel=Channel.ADMIN, actor
 # --- windows ---------------------------------------------------------------------------------------------
 
 
+def window_label(window):
+    """A window's span in Beijing time, as the office reads it (the database gives the times in UTC)."""
+    opens, closes = window.opens_at.astimezone(stages.BEIJING), window.closes_at.astimezone(stages.BEIJING)
+    return f"{opens:%Y-%m-%d %H:%M} – {closes:%Y-%m-%d %H:%M}"
+
+
 def _unknown_year(exc):
     return ClearanceError(
         code="unknown_year",
@@ -251,6 +265,14 @@ def windows_generate(*, campaign, year, actor, actor_label=""):
     from lixiao.rules.calendar import work_calendar
 
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.window_rule != WindowRule.NONE and campaign.window_opens >= campaign.window_closes:
+        raise ClearanceError(
+            code="bad_window_rule", message=_("Windows must close later in the day than they open: correct the hours.")
+        )
+    if campaign.window_rule == WindowRule.WORKDAYS and campaign.window_workdays < 1:
+        raise ClearanceError(
+            code="bad_window_rule", message=_("A window needs at least one working day: correct the rule.")
+        )
     if campaign.window_rule == WindowRule.WORKDAYS:
         try:
             planned = workdays.rule_windows(
@@ -309,6 +331,12 @@ def window_open_extra(*, campaign, actor, closes_at, opens_at=None, note="", act
     if closes_at <= opens_at or closes_at <= now:
         raise ClearanceError(code="bad_window", message=_("The window must close after it opens, and in the future."))
     note = _checked_reason(note, _("Say why the extra window is opened."))
+    if ProcessingWindow.objects.filter(campaign=campaign, opens_at=opens_at).exists():
+        raise ClearanceError(
+            code="bad_window",
+            message=_("A window already opens at %(opens)s: choose another time.")
+            % {"opens": f"{opens_at.astimezone(stages.BEIJING):%Y-%m-%d %H:%M}"},
+        )
     window = ProcessingWindow.objects.create(
         campaign=campaign,
         opens_at=opens_at,
@@ -324,7 +352,7 @@ def window_open_extra(*, campaign, actor, closes_at, opens_at=None, note="", act
         reason=note,
         actor=actor,
         actor_label=label_for(actor, actor_label),
-        detail={"window_id": window.pk, "window": str(window)},
+        detail={"window_id": window.pk, "window": window_label(window)},
         created_at=now,
     )
     return window

@@ -15,6 +15,7 @@ from lixiao.clearance.models import (
     AuditEvent,
     Campaign,
     Case,
+    CaseStatus,
     Channel,
     ListEntry,
     Task,
@@ -147,7 +148,7 @@ def _recompute_tasks(*, campaign, item, actor, label, source, now, result):
     entry_by_no = {e.student_no: e for e in ListEntry.objects.filter(campaign=campaign, item=item, active=True)}
     tasks = list(
         Task.objects.select_for_update(of=("self",))
-        .filter(campaign=campaign, item=item)
+        .filter(campaign=campaign, item=item, case__status=CaseStatus.ACTIVE)  # deferred/removed cases stay closed
         .select_related("case__student")
         .only("id", "state", "reason", "amount", "channel", "case_id", "campaign_id", "case__student__student_no")
     )
@@ -198,7 +199,7 @@ def undo_list_apply(*, campaign, item, ref, actor, reason, actor_label=""):
         raise ClearanceError(code="reason_required", message=_("Give a reason for undoing the import."))
     if not ref:
         raise ClearanceError(code="nothing_to_undo", message=_("This import cannot be undone."))
-    Campaign.objects.select_for_update().get(pk=campaign.pk)
+    check_stage(Campaign.objects.select_for_update().get(pk=campaign.pk), "lists")
     now, undo_ref = timezone.now(), f"undo:{ref}"[:40]
     if (
         ListEntry.objects.filter(campaign=campaign, item=item, import_ref=undo_ref).exists()

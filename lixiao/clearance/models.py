@@ -1,6 +1,7 @@
 """The engine's state: campaigns, cases, tasks, list entries, audit events. Written only by services.py."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -115,7 +116,11 @@ class ProcessingWindow(models.Model):
         verbose_name_plural = _("processing windows")
 
     def __str__(self):
-        return f"{self.opens_at:%Y-%m-%d %H:%M} – {self.closes_at:%Y-%m-%d %H:%M}"
+        """The window in Beijing time, whatever the server's time zone."""
+        beijing = ZoneInfo("Asia/Shanghai")
+        return (
+            f"{self.opens_at.astimezone(beijing):%Y-%m-%d %H:%M} – {self.closes_at.astimezone(beijing):%Y-%m-%d %H:%M}"
+        )
 
 
 class CaseStatus(models.TextChoices):

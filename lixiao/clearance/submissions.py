@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from lixiao.clearance.audit import label_for
 from lixiao.clearance.errors import ClearanceError
 from lixiao.clearance.models import AuditEvent, Channel, Submission, TaskState
-from lixiao.clearance.services import _locked_task, task_block, task_clear
+from lixiao.clearance.services import _check_may_act, _locked_task, task_block, task_clear
 from lixiao.rules.formspec import clean_answers
 from lixiao.rules.models import Item
 
@@ -27,6 +27,7 @@ def task_submit(*, task, actor, data, channel=Channel.PORTAL, actor_label=""):
         raise ClearanceError(code="not_self_service", message=_("This item is not done online by the student."))
     if task.state in {TaskState.DONE, TaskState.WAIVED, TaskState.NOT_NEEDED}:
         raise ClearanceError(code="already_done", message=_("Already done: nothing to submit."))
+    _check_may_act(task, channel)  # the stage allows it and the case is on the roster
     answers, errors = clean_answers(task.item, data)
     if errors:
         raise ClearanceError(code="form_invalid", message=_("Some answers are missing or wrong."), details=errors)
