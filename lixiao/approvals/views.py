@@ -208,6 +208,7 @@ def apply_for(request, scope):
             student=student,
             actor=request.user,
             channel=Channel.APPROVAL,
+            by_college=True,
             note=request.POST.get("note", ""),
         )
     except engine.ClearanceError as exc:

@@ -113,10 +113,12 @@ def test_college_applies_on_behalf_of_its_own_students_only(client, rolling, wor
     new = make_student(category="PHD", college="化工学院")
     r = client.post(apply_for(desk), {"student_no": f" {new.student_no} ", "note": "学生在外地"}, follow=True)
     case = Case.objects.get(student=new)
-    assert (case.campaign, case.status, case.status_reason) == (rolling, "applied", "学生在外地")
+    # The college applying is its approval too: the application goes straight to the graduate school.
+    assert (case.campaign, case.status) == (rolling, "college_ok")
     event = AuditEvent.objects.get(case=case, action="apply")
-    assert (event.channel, event.actor) == (Channel.APPROVAL, world["user"])
-    assert f'data-application="{case.pk}"' in r.text
+    assert (event.channel, event.actor, event.reason) == (Channel.APPROVAL, world["user"], "学生在外地")
+    assert AuditEvent.objects.get(case=case, action="college_ok").actor == world["user"]
+    assert f'data-application="{case.pk}"' not in r.text  # nothing left for the college to decide
     client.post(apply_for(desk), {"student_no": new.student_no})  # again: harmless
     assert AuditEvent.objects.filter(case=case, action="apply").count() == 1
 
