@@ -1,19 +1,28 @@
 """The numbers management sees. Each function is a bounded number of aggregate queries, whatever the size."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
-from lixiao.clearance.models import RESOLVED_STATES, Case, Task, TaskState
+from lixiao.clearance.models import RESOLVED_STATES, Case, CaseStatus, Task, TaskState
 from lixiao.clearance.selectors import state_counts
 from lixiao.directory.models import Campus, Category, College, Department
 from lixiao.rules.models import Item
 
 
 def scoped_tasks(campaign, categories):
-    return Task.objects.filter(campaign=campaign, case__category__in=categories)
+    """The tasks of students on the roster (a deferred or removed student's tasks are not counted)."""
+    return Task.objects.filter(campaign=campaign, case__category__in=categories, case__status=CaseStatus.ACTIVE)
 
 
 def scoped_cases(campaign, categories):
-    return Case.objects.filter(campaign=campaign, category__in=categories)
+    return Case.objects.filter(campaign=campaign, category__in=categories, status=CaseStatus.ACTIVE)
+
+
+def off_roster(campaign, categories):
+    """Students deferred, removed, or applying (rolling campaigns): not in the funnel, shown beside it."""
+    counted = [CaseStatus.DEFERRED, CaseStatus.REMOVED, CaseStatus.APPLIED, CaseStatus.COLLEGE_OK]
+    return Case.objects.filter(campaign=campaign, category__in=categories).aggregate(
+        **{s: Count("id", filter=Q(status=s)) for s in counted}
+    )
 
 
 def funnel(campaign, categories):
@@ -26,7 +35,7 @@ def funnel(campaign, categories):
     ready = cases.filter(~Exists(open_must)).count()
     has_final = Task.objects.filter(case=OuterRef("pk"), item__final=True)
     collected = cases.filter(Exists(has_final), ~Exists(open_final)).count()
-    return {"roster": roster, "ready": ready, "collected": collected}
+    return {"roster": roster, "ready": ready, "collected": collected, "off": off_roster(campaign, categories)}
 
 
 def _rows(counts, objects, key_attr="pk"):

@@ -10,11 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from lixiao.clearance.cases import case_set_status
 from lixiao.clearance.models import Channel, Task
 from lixiao.clearance.services import ListRow, apply_list, task_block, task_clear
 from lixiao.directory.models import Membership
 from lixiao.rules.models import Item
-from tests.conftest import task_of
+from tests.conftest import case_of, task_of
 
 
 @pytest.fixture
@@ -45,6 +46,10 @@ def sql_count(item_code, state, category=None):
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchone()[0]
+
+
+def number(html, element_id):
+    return int(html.split(f'id="{element_id}">')[1].split("<")[0])
 
 
 def row_numbers(html, key):
@@ -124,3 +129,20 @@ def test_exports_one_row_per_task_formula_safe(client, world, make_user, tmp_pat
     out = tmp_path / "t.csv"
     call_command("export_tasks", campaign="june-2026", output=str(out))
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) - 1 == Task.objects.count()
+
+
+def test_a_deferred_student_leaves_the_funnel_and_the_counts(client, world, make_user):
+    """All of a deferred student's open tasks are closed: they must not count as ready, nor their tasks as done."""
+    ug, _md = world
+    client.force_login(make_user("admin", superuser=True))
+    page = client.get(reverse("reports:overview")).text
+    roster, ready = (
+        int(page.split('id="n-roster">')[1].split("<")[0]),
+        int(page.split('id="n-ready">')[1].split("<")[0]),
+    )
+    done_before = row_numbers(page, "tsg-books")[0]
+    case_set_status(case=case_of(ug[1]), status="deferred", actor=None, channel=Channel.ADMIN, reason="延期毕业")
+    page = client.get(reverse("reports:overview")).text
+    assert (number(page, "n-roster"), number(page, "n-ready")) == (roster - 1, ready)
+    assert row_numbers(page, "tsg-books")[0] == done_before - 1
+    assert 'id="n-off"' in page
