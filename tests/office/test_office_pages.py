@@ -4,10 +4,12 @@ a student is deferred or moved after launch with done work kept and the history 
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lixiao.clearance import services
-from lixiao.clearance.cases import case_set_status
+from lixiao.clearance.cases import case_apply, case_set_status
 from lixiao.clearance.errors import ClearanceError
 from lixiao.clearance.models import AuditEvent, Campaign, Channel, TaskState
 from lixiao.directory.models import Category, Membership
@@ -210,3 +212,30 @@ def test_restoring_a_removed_student_brings_a_persons_block_back(campaign, offic
     case_set_status(case=case, status="active", actor=office, channel=Channel.ADMIN, reason="恢复")
     task.refresh_from_db()
     assert (task.state, task.reason, str(task.amount)) == (TaskState.BLOCKED, "损坏家具", "120.50")
+
+
+def test_campaign_page_queries_do_not_grow_with_students(office, client, reference, make_student):
+    rolling = Campaign.objects.create(code="phd-rolling", name="博士滚动离校", kind="rolling", window_rule="workdays")
+    rolling.categories.set(Category.objects.filter(code="PHD"))
+    client.post(reverse("office:windows_generate", kwargs={"code": rolling.code}), {"year": "2026"})
+    url = reverse("office:campaign", kwargs={"code": rolling.code})
+
+    def applicants(n):
+        for _ in range(n):
+            s = make_student(category="PHD")
+            change = case_apply_approved(rolling, s, office)
+            assert change.case.status == "college_ok"
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, {"q": "2026"}).status_code == 200
+        return len(ctx)
+
+    applicants(2)
+    few = queries()
+    applicants(12)
+    assert queries() == few
+
+
+def case_apply_approved(campaign, student, actor):
+    return case_apply(campaign=campaign, student=student, actor=actor, channel=Channel.APPROVAL, by_college=True)
