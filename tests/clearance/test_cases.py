@@ -3,9 +3,11 @@
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 
 from lixiao.clearance import cases, services, stages
 from lixiao.clearance.models import (
@@ -635,3 +637,12 @@ def test_a_window_reads_in_beijing_time(rolling, settings):
         campaign=rolling, opens_at=beijing(2026, 4, 1, 8, 30), closes_at=beijing(2026, 4, 3, 17, 0)
     )
     assert str(window) == "2026-04-01 08:30 – 2026-04-03 17:00"
+
+
+def test_the_windows_command_creates_a_year_or_refuses_it(rolling):
+    out = StringIO()
+    call_command("generate_windows", campaign=rolling.code, year=2026, stdout=out)
+    assert "2026-01-04 08:30 – 2026-01-06 17:00" in out.getvalue() and rolling.windows.count() == 12
+    with pytest.raises(CommandError, match="2027"):
+        call_command("generate_windows", campaign=rolling.code, year=2027, stdout=out)
+    assert rolling.windows.count() == 12
