@@ -22,7 +22,7 @@ ACTION_LABELS = {
     "list": gettext_lazy("department list"),
     "rebuild": gettext_lazy("tasks rebuilt"),
     "move": gettext_lazy("campus or category changed"),
-    "apply": gettext_lazy("applied"),
+    "apply": gettext_lazy("application sent"),
     "college_ok": gettext_lazy("approved by the college"),
     "return": gettext_lazy("application returned"),
     "admit": gettext_lazy("admitted by the office"),

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from lixiao.clearance import cases, services, stages
 from lixiao.clearance.models import (
@@ -576,7 +577,8 @@ def test_without_any_window_planned_the_departments_are_told_to_ask_the_office(r
     rolling.college_approval = rolling.office_review = False
     rolling.save()
     s = make_student(category="PHD")
-    r = cases.case_apply(campaign=rolling, student=s, actor=None, channel=Channel.PORTAL)
+    with translation.override("en"):
+        r = cases.case_apply(campaign=rolling, student=s, actor=None, channel=Channel.PORTAL)
     assert case_of(s).window is None
     assert "no processing window" in r.message  # not told that the departments can process the case
     refused("outside_window", services.task_clear, task=task_of(s, "wx-account"), actor=None, channel=Channel.COUNTER)
