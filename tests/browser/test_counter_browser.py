@@ -6,9 +6,6 @@ card number and presses Enter (some send CR+LF: two Enters in a burst); the cler
 (F2 clears, F4 goes to the block reason, Esc back to the swipe box, which has focus after every action).
 """
 
-import os
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
@@ -18,30 +15,10 @@ from lixiao.clearance.services import ListRow, apply_list
 from lixiao.desk.models import Scan, Station
 from lixiao.directory.models import Campus, Card, CardForm, Category, Department
 from lixiao.rules.models import Item, ItemScope
+from tests.browser.conftest import TIMEOUT_MS
 from tests.conftest import task_of
 
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright is not installed (pip install playwright==1.65.2)"
-)
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-TIMEOUT_MS = 5_000
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists() or not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)")
-    # Sync Playwright runs an event loop in this thread; the test's own ORM calls are still synchronous.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
 
 
 @pytest.fixture
