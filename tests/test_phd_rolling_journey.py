@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from lixiao.accounts.access import DeskScope
+from lixiao.clearance import cases
 from lixiao.clearance.models import AuditEvent, Campaign, CaseStatus, TaskState
 from lixiao.directory.models import Category, Department, Membership, Staff
 from tests.conftest import task_of
@@ -170,3 +171,23 @@ def test_rolling_phd_case_across_two_windows(client, campaign, make_student, lau
         for e in AuditEvent.objects.filter(case=case, action="clear")
     }
     assert "2026-01-05" in windows_used and "2026-02-03" in windows_used
+
+
+def test_a_counter_serves_a_student_moved_from_june_to_rolling(client, campaign, make_student, launch, make_user):
+    """Removed from the June roster, admitted to the rolling campaign: the network centre's counter, still set to
+    June, shows the rolling task, not the closed June one."""
+    rolling = Campaign.objects.create(code="phd-rolling", name="博士滚动离校", kind="rolling", window_rule="none")
+    rolling.categories.set(Category.objects.filter(code="PHD"))
+    rolling.college_approval = rolling.office_review = False
+    rolling.save()
+    phd = make_student(category="PHD")
+    launch(phd)
+    cases.case_set_status(case=phd.cases.get(), status="removed", actor=None, channel="admin", reason="转滚动离校")
+    cases.case_apply(campaign=rolling, student=phd, actor=None, channel="portal")
+    wx_desk = desk("department", dept("m-wxzx").pk)
+    scan = at(client, make_user("wx", department="m-wxzx")).post(
+        reverse("desk:scan", kwargs={"scope": wx_desk}), {"q": phd.student_no, "campaign": campaign.code}
+    )
+    rolling_task = phd.cases.get(campaign=rolling).tasks.get(item__code="wx-account")
+    assert f'data-other-campaign="{rolling.code}"' in scan.text
+    assert f'data-task="{rolling_task.pk}"' in scan.text

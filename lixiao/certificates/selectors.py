@@ -84,8 +84,9 @@ def office_desk(office, campaign, student):
     )
     # Their case in this campaign, else their newest other one on the roster (a rolling PhD case, a withdrawal).
     case = (
-        cases.filter(campaign=campaign).first()
+        cases.filter(campaign=campaign, status=CaseStatus.ACTIVE).first()
         or cases.filter(status=CaseStatus.ACTIVE).exclude(campaign=campaign).order_by("-campaign__created_at").first()
+        or cases.filter(campaign=campaign).first()
     )
     if case is None:
         return None

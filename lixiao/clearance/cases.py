@@ -19,6 +19,7 @@ from lixiao.clearance.services import _checked_reason, launch_campaign, rebuild_
 from lixiao.lib import workdays
 
 S = CaseStatus
+MAX_EXTRA_DAYS = 31
 
 
 @dataclass
@@ -51,6 +52,10 @@ def _locked_case(case):
 def _set_status(case, status, reason, now):
     case.status, case.status_reason, case.status_changed_at = status, reason, now
     case.save(update_fields=["status", "status_reason", "status_changed_at", "window"])
+
+
+def _closed(campaign):
+    return bool(campaign.closes_on and campaign.closes_on <= stages.beijing_today())
 
 
 # --- status changes after launch --------------------------------------------------------------------------
@@ -127,6 +132,19 @@ def case_apply(*, campaign, student, actor, channel, note="", actor_label="", by
             % {"campaign": campaign.name, "category": student.category.name},
         )
     stages.check_stage(campaign, "roster")
+    elsewhere = (
+        Case.objects.filter(student=student, status=S.ACTIVE).exclude(campaign=campaign).select_related("campaign")
+    )
+    elsewhere = next((c for c in elsewhere if not _closed(c.campaign)), None)
+    if elsewhere is not None:
+        raise ClearanceError(
+            code="active_elsewhere",
+            message=_(
+                "%(student)s is on the roster of %(campaign)s: that campaign's office defers or removes them there "
+                "first."
+            )
+            % {"student": student.display_name, "campaign": elsewhere.campaign.name},
+        )
     note = " ".join((note or "").split())[:255]
     now = timezone.now()
     case = Case.objects.select_for_update().filter(campaign=campaign, student=student).first()
@@ -195,7 +213,9 @@ def _decide(case, *, waiting, actor, approve, reason, channel, actor_label, step
     stages.check_stage(case.campaign, "roster")
     if case.status != waiting:
         return CaseChange(
-            case=case, changed=False, message=_("Already decided: %(status)s.") % {"status": case.get_status_display()}
+            case=case,
+            changed=False,
+            message=_("Nothing to decide here now: %(status)s.") % {"status": case.get_status_display()},
         )
     now = timezone.now()
     if not approve:
@@ -265,6 +285,8 @@ def windows_generate(*, campaign, year, actor, actor_label=""):
     from lixiao.rules.calendar import work_calendar
 
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if year < stages.beijing_today().year:
+        raise ClearanceError(code="past_year", message=_("%(year)s is over: no windows for it.") % {"year": year})
     if campaign.window_rule != WindowRule.NONE and campaign.window_opens >= campaign.window_closes:
         raise ClearanceError(
             code="bad_window_rule", message=_("Windows must close later in the day than they open: correct the hours.")
@@ -326,11 +348,21 @@ def windows_generate(*, campaign, year, actor, actor_label=""):
 @transaction.atomic
 def window_open_extra(*, campaign, actor, closes_at, opens_at=None, note="", actor_label=""):
     """The office opens an extra window (from now, or from ``opens_at``, until ``closes_at``)."""
-    now = timezone.now()
-    opens_at = opens_at or now
+    now = timezone.now().replace(second=0, microsecond=0)
+    opens_at = max(opens_at or now, now)  # a time already past means now
     if closes_at <= opens_at or closes_at <= now:
         raise ClearanceError(code="bad_window", message=_("The window must close after it opens, and in the future."))
+    if closes_at - opens_at > timedelta(days=MAX_EXTRA_DAYS):
+        raise ClearanceError(
+            code="bad_window",
+            message=_("An extra window lasts at most %(days)s days.") % {"days": MAX_EXTRA_DAYS},
+        )
     note = _checked_reason(note, _("Say why the extra window is opened."))
+    same = ProcessingWindow.objects.filter(
+        campaign=campaign, opens_at=opens_at, closes_at=closes_at, source=ProcessingWindow.Source.EXTRA
+    ).first()
+    if same is not None:  # the same form sent twice
+        return same
     if ProcessingWindow.objects.filter(campaign=campaign, opens_at=opens_at).exists():
         raise ClearanceError(
             code="bad_window",
@@ -356,6 +388,34 @@ def window_open_extra(*, campaign, actor, closes_at, opens_at=None, note="", act
         created_at=now,
     )
     return window
+
+
+@transaction.atomic
+def window_close(*, window, actor, reason, actor_label=""):
+    """The office closes a window: one not yet open is cancelled (deleted), one open closes now. Audited; the cases
+    it held keep their tasks and join the next window."""
+    reason = _checked_reason(reason, _("Say why the window is closed."))
+    window = ProcessingWindow.objects.select_for_update().select_related("campaign").get(pk=window.pk)
+    now = timezone.now()
+    if window.closes_at <= now:
+        raise ClearanceError(code="window_over", message=_("That window is already over."))
+    detail = {"window_id": window.pk, "window": window_label(window)}
+    if window.opens_at > now:
+        window.delete()
+        detail["cancelled"] = True
+    else:
+        window.closes_at = max(now, window.opens_at + timedelta(seconds=1))
+        window.save(update_fields=["closes_at"])
+    AuditEvent.objects.create(
+        campaign=window.campaign,
+        action="close_window",
+        channel=Channel.ADMIN,
+        reason=reason,
+        actor=actor,
+        actor_label=label_for(actor, actor_label),
+        detail=detail,
+        created_at=now,
+    )
 
 
 # --- stages ----------------------------------------------------------------------------------------------

@@ -420,7 +420,7 @@ def _check_may_act(task, channel):
     if action == "desk" and task.item.final:
         action = "certificates"
     stages.check_stage(task.campaign, action)
-    if action != "portal" and task.item.handler == Item.Handler.DEPARTMENT:
+    if action != "portal":  # counters, desks, colleges, advisors, reviews, the API: inside windows only
         stages.check_window(task.campaign)
 
 

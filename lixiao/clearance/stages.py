@@ -4,7 +4,7 @@ The stage of a campaign follows from its dates, read on the Beijing calendar day
 server's time zone. A campaign without dates is unscheduled: nothing is gated by stage (launch still comes first).
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -41,12 +41,12 @@ ALLOWED = {
 }
 
 ACTION_LABELS = {
-    "roster": gettext_lazy("change the roster"),
-    "lists": gettext_lazy("upload lists"),
-    "launch": gettext_lazy("launch the campaign"),
-    "desk": gettext_lazy("clear students at counters and desks"),
-    "portal": gettext_lazy("do their own items online"),
-    "certificates": gettext_lazy("hand out certificates"),
+    "roster": gettext_lazy("Changing the roster"),
+    "lists": gettext_lazy("Uploading lists"),
+    "launch": gettext_lazy("Launching the campaign"),
+    "desk": gettext_lazy("Clearing students at counters and desks"),
+    "portal": gettext_lazy("Doing one's own items online"),
+    "certificates": gettext_lazy("Handing out certificates"),
 }
 
 
@@ -99,12 +99,13 @@ def check_stage(campaign, action, today=None):
     now_label = Stage(stage).label if stage else _("not started")
     raise ClearanceError(
         code="stage_closed",
-        message=_("%(campaign)s is in the stage “%(stage)s”: one may %(action)s only during %(allowed)s.")
+        message=_("%(campaign)s is in the stage “%(stage)s”. %(action)s is possible only during: %(allowed)s.")
         % {
             "campaign": campaign.name,
             "stage": now_label,
             "action": ACTION_LABELS[action],
-            "allowed": "、".join(str(a) for a in allowed),
+            # Translators: the separator between stage names in a list ("、" in Chinese).
+            "allowed": _(", ").join(str(a) for a in allowed),
         },
     )
 
@@ -112,26 +113,50 @@ def check_stage(campaign, action, today=None):
 # --- rolling campaigns: windows ---------------------------------------------------------------------------
 
 
+def is_open(window, campaign, at):
+    """A window from the rule or a list is open on its days during the campaign's hours (Beijing time), not
+    through the nights and weekends between them; an extra window (no days) is open throughout."""
+    if not window.opens_at <= at < window.closes_at:
+        return False
+    if not window.days:
+        return True
+    local = at.astimezone(BEIJING)
+    return local.date().isoformat() in window.days and campaign.window_opens <= local.time() < campaign.window_closes
+
+
+def next_opening(window, campaign, at):
+    """When the window next opens after ``at``: its opening, or the start of its next day's hours."""
+    for day in window.days or []:
+        start = datetime.combine(date.fromisoformat(day), campaign.window_opens, tzinfo=BEIJING)
+        if start > at:
+            return max(start, window.opens_at)
+    return window.opens_at
+
+
 def open_window(campaign, at=None):
     """The processing window open now (or at ``at``), or None."""
     at = at or timezone.now()
-    return ProcessingWindow.objects.filter(campaign=campaign, opens_at__lte=at, closes_at__gt=at).first()
+    spans = ProcessingWindow.objects.filter(campaign=campaign, opens_at__lte=at, closes_at__gt=at)
+    return next((w for w in spans if is_open(w, campaign, at)), None)
 
 
 def next_window(campaign, at=None):
-    """The window open now, else the next one to open, else None."""
+    """The window open now, else the next one to open (one whose days are not over counts), else None."""
     at = at or timezone.now()
-    return ProcessingWindow.objects.filter(campaign=campaign, closes_at__gt=at).order_by("opens_at").first()
+    return open_window(campaign, at) or (
+        ProcessingWindow.objects.filter(campaign=campaign, closes_at__gt=at).order_by("opens_at").first()
+    )
 
 
 def check_window(campaign, at=None):
     """Departments act on a windowed rolling campaign's cases only while a window is open."""
     if not campaign.windowed or open_window(campaign, at):
         return
+    at = at or timezone.now()
     upcoming = next_window(campaign, at)
     if upcoming:
         message = _("Rolling cases are processed only in windows; the next opens %(opens)s and closes %(closes)s.") % {
-            "opens": f"{upcoming.opens_at.astimezone(BEIJING):%Y-%m-%d %H:%M}",
+            "opens": f"{next_opening(upcoming, campaign, at).astimezone(BEIJING):%Y-%m-%d %H:%M}",
             "closes": f"{upcoming.closes_at.astimezone(BEIJING):%Y-%m-%d %H:%M}",
         }
     else:

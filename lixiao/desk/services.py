@@ -119,13 +119,15 @@ def desk_tasks(*, scope, campaign, student):
     their newest other campaign where they are on the roster (a rolling PhD or a withdrawal case): the clerk serves
     whoever comes, whatever the campaign."""
     mine = Task.objects.filter(scope.task_q(), case__student=student).select_related("item", "case", "campaign")
-    tasks = list(mine.filter(campaign=campaign).order_by("item__sort"))
+    tasks = list(mine.filter(campaign=campaign, case__status=CaseStatus.ACTIVE).order_by("item__sort"))
     if tasks:
         return tasks
     other = (
         mine.filter(case__status=CaseStatus.ACTIVE).exclude(campaign=campaign).order_by("-campaign__created_at").first()
     )
-    return list(mine.filter(campaign_id=other.campaign_id).order_by("item__sort")) if other else []
+    if other:
+        return list(mine.filter(campaign_id=other.campaign_id).order_by("item__sort"))
+    return list(mine.filter(campaign=campaign).order_by("item__sort"))  # deferred or removed here: shown as closed
 
 
 def malformed_message(code, value):

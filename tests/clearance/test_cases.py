@@ -594,25 +594,52 @@ def test_a_rolling_campaign_without_a_window_rule_is_always_open(rolling, make_s
         assert services.task_clear(task=task_of(s, "wx-account"), actor=None, channel=Channel.COUNTER).changed
 
 
-def test_an_extra_window_may_not_open_when_another_window_does(admitted, rolling, windows):
-    """Stretching April's window: an extra window from its very opening is refused, not a server error."""
+def test_an_extra_window_opening_in_the_past_opens_now_and_a_double_submit_makes_one(admitted, rolling, windows):
+    """Stretching April's window from its opening (already past): the extra window opens now; the same form sent
+    twice makes one window; a window of more than a month is refused."""
     with at(APRIL_INSIDE):
-        message = refused(
-            "bad_window",
-            cases.window_open_extra,
+        first = cases.window_open_extra(
             campaign=rolling,
             actor=None,
             opens_at=beijing(2026, 4, 1, 8, 30),
             closes_at=beijing(2026, 4, 10, 17),
             note="延长四月窗口",
         )
-        assert "2026-04-01 08:30" in message
-        window = cases.window_open_extra(
-            campaign=rolling, actor=None, opens_at=APRIL_INSIDE, closes_at=beijing(2026, 4, 10, 17), note="延长四月窗口"
+        assert first.opens_at == APRIL_INSIDE.replace(second=0, microsecond=0)
+        again = cases.window_open_extra(
+            campaign=rolling, actor=None, closes_at=beijing(2026, 4, 10, 17), note="延长四月窗口"
+        )
+        assert again == first and ProcessingWindow.objects.filter(source="extra").count() == 1
+        refused(
+            "bad_window",
+            cases.window_open_extra,
+            campaign=rolling,
+            actor=None,
+            closes_at=beijing(2026, 6, 1, 17),
+            note="太长",
         )
     with at(beijing(2026, 4, 8, 10)):
-        assert stages.open_window(rolling) == window
+        assert stages.open_window(rolling) == first
         assert services.task_clear(task=task_of(admitted, "wx-account"), actor=None, channel=Channel.COUNTER).changed
+
+
+def test_the_office_closes_a_window_or_cancels_one_to_come(admitted, rolling, windows):
+    with at(APRIL_INSIDE):
+        may = ProcessingWindow.objects.get(campaign=rolling, opens_at__month=5)
+        refused("reason_required", cases.window_close, window=may, actor=None, reason="")
+        cases.window_close(window=may, actor=None, reason="五一调整")
+        assert not ProcessingWindow.objects.filter(pk=may.pk).exists()
+        april = stages.open_window(rolling)
+        cases.window_close(window=april, actor=None, reason="系统维护")
+        assert stages.open_window(rolling) is None
+        refused(
+            "outside_window",
+            services.task_clear,
+            task=task_of(admitted, "wx-account"),
+            actor=None,
+            channel=Channel.COUNTER,
+        )
+    assert AuditEvent.objects.filter(action="close_window").count() == 2
 
 
 def test_a_list_naming_a_removed_student_leaves_their_case_closed(campaign, underway):
@@ -648,3 +675,22 @@ def test_the_windows_command_creates_a_year_or_refuses_it(rolling):
     with pytest.raises(CommandError, match="2027"):
         call_command("generate_windows", campaign=rolling.code, year=2027, stdout=out)
     assert rolling.windows.count() == 12
+
+
+def test_a_window_is_open_during_its_days_hours_not_through_the_night(admitted, rolling, windows):
+    with at(beijing(2026, 4, 1, 23, 0)):  # between the first and second day of April's window
+        message = refused(
+            "outside_window", services.task_clear, task=task_of(admitted, "wx-account"), actor=None, channel="counter"
+        )
+        assert "2026-04-02 08:30" in message  # the next opening is tomorrow morning, not the window's first day
+    with at(beijing(2026, 4, 2, 8, 30)):
+        assert services.task_clear(task=task_of(admitted, "wx-account"), actor=None, channel=Channel.COUNTER).changed
+
+
+def test_a_student_on_another_roster_cannot_apply(rolling, campaign, make_student, launch):
+    s = make_student(category="PHD")
+    launch(s)  # on the June roster
+    message = refused("active_elsewhere", cases.case_apply, campaign=rolling, student=s, actor=None, channel="portal")
+    assert campaign.name in message and not Case.objects.filter(campaign=rolling).exists()
+    cases.case_set_status(case=case_of(s), status="removed", actor=None, channel=Channel.ADMIN, reason="转滚动离校")
+    assert cases.case_apply(campaign=rolling, student=s, actor=None, channel=Channel.PORTAL).changed
