@@ -73,6 +73,11 @@ def enroll_students(*, campaign, students, actor, actor_label=""):
     In a launched campaign, new students get their tasks at once, and a student whose campus or category changed
     has their tasks rebuilt (rebuild_tasks): work done stays done where the item still applies.
     """
+    if campaign.kind == Campaign.Kind.ROLLING:
+        raise ClearanceError(
+            code="rolling_roster",
+            message=_("Students join %(campaign)s by applying, not by a roster.") % {"campaign": campaign.name},
+        )
     stages.check_stage(campaign, "roster")
     result = EnrollResult()
     student_ids = [s.pk for s in students]

@@ -8,7 +8,8 @@ FILE_ERRORS = {"required": _("Choose a file to upload."), "empty": _("The file i
 
 
 class RosterUploadForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
+    # Students join a rolling campaign by applying, never by a roster.
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.filter(kind=Campaign.Kind.BATCH))
     file = forms.FileField(label=_("Roster file (.xlsx, .xls, .csv or .txt)"), error_messages=FILE_ERRORS)
 
 

@@ -7,7 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from lixiao.accounts import access
 from lixiao.clearance import cases, stages
 from lixiao.clearance.errors import ClearanceError
-from lixiao.clearance.models import Campaign, CaseStatus, Channel
+from lixiao.clearance.models import Campaign, CaseStatus, Channel, ProcessingWindow
 from lixiao.clearance.selectors import case_progress, case_tasks
 from lixiao.office import selectors
 
@@ -42,7 +42,7 @@ def campaign(request, code):
         "stage": stages.current_stage(campaign),
         "plan": stages.stage_plan(campaign),
         "may_launch": stages.may(campaign, "launch"),
-        "extendable": [(s, label) for s, label, _start, _end, _cur in stages.stage_plan(campaign)][:-1],
+        "extendable": _extendable(campaign),
         "counts": selectors.status_counts(campaign),
         "windows": selectors.windows(campaign, now) if campaign.rolling else [],
         "open_window": stages.open_window(campaign, now) if campaign.windowed else None,
@@ -63,6 +63,15 @@ class _Refused:
 
 
 REFUSED = _Refused()
+
+
+def _extendable(campaign):
+    """The stages the office may still extend: the current one and those to come (not the closing day)."""
+    plan = stages.stage_plan(campaign)[:-1]
+    order = [s for s, *_rest in plan]
+    current = stages.current_stage(campaign)
+    start = order.index(current) if current in order else 0
+    return [(s, label) for s, label, *_rest in plan[start:]]
 
 
 def _call(request, fn, **kwargs):
@@ -123,8 +132,10 @@ def windows_generate(request, code):
         messages.error(request, _("Give a year, like 2027."))
         return redirect("office:campaign", code=code)
     created = _call(request, cases.windows_generate, campaign=campaign, year=year, actor=request.user)
-    if created is not REFUSED:
-        messages.success(request, _("%(n)s windows created for %(year)s.") % {"n": len(created or []), "year": year})
+    if created is not REFUSED and created:
+        messages.success(request, _("%(n)s windows created for %(year)s.") % {"n": len(created), "year": year})
+    elif created is not REFUSED:
+        messages.info(request, _("The windows of %(year)s exist already: nothing new.") % {"year": year})
     return redirect("office:campaign", code=code)
 
 
@@ -156,6 +167,18 @@ def window_extra(request, code):
         note=request.POST.get("note", ""),
     ):
         messages.success(request, _("Extra window opened."))
+    return redirect("office:campaign", code=code)
+
+
+@login_required
+@require_POST
+def window_close(request, code, window_id):
+    campaign = access.campaign_for_office(request.user, code)
+    window = get_object_or_404(ProcessingWindow, campaign=campaign, pk=window_id)
+    reason = request.POST.get("reason", "")
+    result = _call(request, cases.window_close, window=window, actor=request.user, reason=reason)
+    if result is not REFUSED:
+        messages.success(request, _("Window closed."))
     return redirect("office:campaign", code=code)
 
 

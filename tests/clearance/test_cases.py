@@ -24,6 +24,7 @@ from lixiao.clearance.models import (
 )
 from lixiao.clearance.services import ClearanceError, ListRow
 from lixiao.directory.models import Category
+from lixiao.imports.forms import RosterUploadForm
 from lixiao.rules.models import CalendarDay, CalendarYear, Item
 from tests.conftest import case_of, task_of
 
@@ -694,3 +695,10 @@ def test_a_student_on_another_roster_cannot_apply(rolling, campaign, make_studen
     assert campaign.name in message and not Case.objects.filter(campaign=rolling).exists()
     cases.case_set_status(case=case_of(s), status="removed", actor=None, channel=Channel.ADMIN, reason="转滚动离校")
     assert cases.case_apply(campaign=rolling, student=s, actor=None, channel=Channel.PORTAL).changed
+
+
+def test_a_roster_cannot_put_students_on_a_rolling_campaign(rolling, make_student):
+    s = make_student(category="PHD")
+    refused("rolling_roster", services.enroll_students, campaign=rolling, students=[s], actor=None)
+    assert not Case.objects.filter(campaign=rolling).exists()
+    assert rolling not in RosterUploadForm().fields["campaign"].queryset

@@ -301,7 +301,7 @@ def test_a_closed_campaign_refuses_the_apply_with_the_engines_reason(campaign, u
     batch, page = upload_roster(client, campaign, "corrected.csv", *CORRECTED)
     response = apply(client, batch, {"confirm_removal": page.context["removal"]["key"]})
     (message,) = messages_of(response)
-    assert "closed" in message and "change the roster" in message
+    assert "closed" in message and "Changing the roster" in message
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.PREVIEW
     assert status_of(roster["甲"]) == CaseStatus.ACTIVE

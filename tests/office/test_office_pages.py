@@ -239,3 +239,24 @@ def test_campaign_page_queries_do_not_grow_with_students(office, client, referen
 
 def case_apply_approved(campaign, student, actor):
     return case_apply(campaign=campaign, student=student, actor=actor, channel=Channel.APPROVAL, by_college=True)
+
+
+def test_the_office_closes_a_window_on_the_page_and_others_cannot(office, client, reference, make_user, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 20, 10, tzinfo=datetime.UTC), tick=False)
+    rolling = Campaign.objects.create(code="phd-rolling", name="博士滚动离校", kind="rolling", window_rule="workdays")
+    rolling.categories.set(Category.objects.filter(code="PHD"))
+    client.post(reverse("office:windows_generate", kwargs={"code": rolling.code}), {"year": "2026"})
+    again = client.post(
+        reverse("office:windows_generate", kwargs={"code": rolling.code}), {"year": "2026"}, follow=True
+    )
+    assert rolling.windows.count() == 12 and 'class="flash info"' in again.text
+    april = rolling.windows.get(opens_at__month=4)
+    url = reverse("office:window_close", kwargs={"code": rolling.code, "window_id": april.pk})
+    client.force_login(make_user("jwc", department="m-jwc", role=Membership.Role.OFFICE))
+    assert client.post(url, {"reason": "x"}).status_code == 404
+    client.force_login(office)
+    client.post(url, {"reason": ""})
+    assert rolling.windows.filter(pk=april.pk).exists()
+    client.post(url, {"reason": "清明调整"})
+    assert not rolling.windows.filter(pk=april.pk).exists()
+    assert AuditEvent.objects.get(action="close_window").actor == office
