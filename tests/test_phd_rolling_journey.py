@@ -81,6 +81,7 @@ def test_rolling_phd_case_across_two_windows(client, campaign, make_student, lau
 
     page = at(client, office).get(reverse("office:campaign", kwargs={"code": rolling.code})).text
     assert f'data-application="{phd.student_no}"' in page
+    assert "data-no-lists" in page and "图书归还与欠款清缴" in page  # no library list in this campaign yet
     client.post(reverse("office:review", kwargs={"code": rolling.code, "case_id": case.pk}), {"decision": "admit"})
     case.refresh_from_db()
     assert case.status == CaseStatus.ACTIVE

@@ -1,10 +1,12 @@
 """Campaigns are configured here; clearance state (cases, tasks, lists, audit) is read-only: it changes only
 through the engine's services (counters, imports, the API), never by editing rows."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from lixiao.clearance.models import AuditEvent, Campaign, Case, ListEntry, ProcessingWindow, Task
+from lixiao.clearance.models import AuditEvent, Campaign, Case, ListEntry, ProcessingWindow, Task, WindowRule
+from lixiao.lib import workdays
 
 
 class ProcessingWindowInline(admin.TabularInline):
@@ -21,8 +23,34 @@ class ProcessingWindowInline(admin.TabularInline):
         return False
 
 
+class CampaignForm(forms.ModelForm):
+    """Refuses window settings that generating windows would refuse later."""
+
+    class Meta:
+        model = Campaign
+        fields = "__all__"  # noqa: DJ007 (the admin edits every configuration field)
+
+    def clean(self):
+        data = super().clean()
+        rule = data.get("window_rule")
+        if rule == WindowRule.DATES:
+            try:
+                workdays.parse_dates(data.get("window_dates", ""))
+            except ValueError as exc:
+                self.add_error(
+                    "window_dates", _("Dates like 2026-01-05, separated by commas: %(error)s") % {"error": exc}
+                )
+        if rule == WindowRule.WORKDAYS and (data.get("window_workdays") or 0) < 1:
+            self.add_error("window_workdays", _("At least one working day."))
+        opens, closes = data.get("window_opens"), data.get("window_closes")
+        if rule != WindowRule.NONE and opens and closes and opens >= closes:
+            self.add_error("window_closes", _("Windows must close later in the day than they open: correct the hours."))
+        return data
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
     list_display = ["code", "name", "departure_type", "kind", "launch_on", "processing_from", "departure_on"]
     list_filter = ["departure_type", "kind"]
     filter_horizontal = ["categories"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from lixiao.clearance.audit import ACTION_LABELS
 from lixiao.clearance.models import AuditEvent, Case, CaseStatus, ProcessingWindow, TaskState
 from lixiao.clearance.stages import BEIJING
+from lixiao.rules.models import Item
 
 CASES_SHOWN = 50
 
@@ -57,13 +58,7 @@ def task_counts(case):
     return [(s, label, counts.get(s, 0)) for s, label in TaskState.choices]
 
 
-CAUSES = {
-    "category": _("category changed"),
-    "campus": _("campus changed"),
-    "defer": _("graduation deferred"),
-    "remove": _("removed from the roster"),
-    "restore": _("put back on the roster"),
-}
+CAUSES = {"category": _("category changed"), "campus": _("campus changed")}
 
 
 def history(case):
@@ -71,13 +66,32 @@ def history(case):
     events = list(
         AuditEvent.objects.filter(case=case).select_related("task__item").order_by("-created_at", "-id")[:500]
     )
+    task_states, case_states = dict(TaskState.choices), dict(CaseStatus.choices)
     for e in events:
         cause = (e.detail or {}).get("cause")
         e.label = ACTION_LABELS.get(e.action, e.action)
+        names = task_states if e.task_id else case_states
+        e.before_label = names.get(e.state_before, e.state_before)
+        e.after_label = names.get(e.state_after, e.state_after)
         e.why = ""
-        if cause in CAUSES:
-            e.why = str(CAUSES[cause])
-            if e.detail.get("from") and cause in ("category", "campus"):
-                e.why += f": {e.detail['from']} → {e.detail['to']}"
+        if cause in ("category", "campus"):  # a deferral's or removal's reason already says what happened
+            e.why = f"{CAUSES[cause]}: {e.detail.get('from', '')} → {e.detail.get('to', '')}"
         e.local_time = e.created_at.astimezone(BEIJING)
     return events
+
+
+def blacklists_without_list(campaign):
+    """Blacklist items of the campaign's categories with no list entry in this campaign: their tasks are done at
+    admission ("passes unless listed"), so the office should see that the departments have not sent a list."""
+    items = (
+        Item.objects.filter(
+            method=Item.Method.BLACKLIST,
+            departure_type_id=campaign.departure_type_id,
+            scopes__category__campaigns=campaign,
+        )
+        .exclude(list_entries__campaign=campaign)
+        .select_related("department")
+        .distinct()
+        .order_by("department__sort", "sort")
+    )
+    return list(items)

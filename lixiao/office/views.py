@@ -48,6 +48,7 @@ def campaign(request, code):
         "open_window": stages.open_window(campaign, now) if campaign.windowed else None,
         "year": stages.beijing_today(now).year,
         "waiting": waiting,
+        "no_lists": selectors.blacklists_without_list(campaign) if campaign.rolling else [],
         "with_colleges": with_colleges,
         "q": q,
         "found": selectors.find_cases(campaign, q),

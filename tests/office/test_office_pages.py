@@ -13,6 +13,7 @@ from lixiao.clearance.cases import case_apply, case_set_status
 from lixiao.clearance.errors import ClearanceError
 from lixiao.clearance.models import AuditEvent, Campaign, Channel, TaskState
 from lixiao.directory.models import Category, Membership
+from lixiao.rules.models import DepartureType
 from tests.conftest import task_of
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +261,30 @@ def test_the_office_closes_a_window_on_the_page_and_others_cannot(office, client
     client.post(url, {"reason": "清明调整"})
     assert not rolling.windows.filter(pk=april.pk).exists()
     assert AuditEvent.objects.get(action="close_window").actor == office
+
+
+def test_the_admin_refuses_window_settings_that_cannot_be_followed(reference, make_user, client):
+    client.force_login(make_user("root", superuser=True))
+    data = {
+        "code": "phd-x",
+        "name": "博士滚动离校",
+        "departure_type": DepartureType.objects.get(code="graduation").pk,
+        "kind": "rolling",
+        "categories": [Category.objects.get(code="PHD").pk],
+        "window_rule": "dates",
+        "window_dates": "2026-12-40, hello",
+        "window_workdays": "3",
+        "window_opens": "17:00",
+        "window_closes": "08:30",
+        "windows-TOTAL_FORMS": "0",
+        "windows-INITIAL_FORMS": "0",
+        "windows-MIN_NUM_FORMS": "0",
+        "windows-MAX_NUM_FORMS": "1000",
+    }
+    resp = client.post(reverse("admin:clearance_campaign_add"), data)
+    assert resp.status_code == 200
+    errors = resp.context["adminform"].form.errors
+    assert "2026-12-40" in str(errors["window_dates"]) and "window_closes" in errors
+    assert not Campaign.objects.filter(code="phd-x").exists()
+    data |= {"window_dates": "2026-12-07, 2026-12-08", "window_opens": "08:30", "window_closes": "17:00"}
+    assert client.post(reverse("admin:clearance_campaign_add"), data).status_code == 302
