@@ -110,6 +110,15 @@ def check_stage(campaign, action, today=None):
     )
 
 
+def refusal(campaign, action, today=None):
+    """What check_stage would say about the action, for a page to show before anyone tries it ("" if allowed)."""
+    try:
+        check_stage(campaign, action, today)
+    except ClearanceError as exc:
+        return exc.message
+    return ""
+
+
 # --- rolling campaigns: windows ---------------------------------------------------------------------------
 
 

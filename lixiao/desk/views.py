@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from lixiao.accounts import access
 from lixiao.clearance import services as engine
+from lixiao.clearance import stages
 from lixiao.clearance.models import AuditEvent, Channel, Task, TaskState
 from lixiao.clearance.selectors import current_campaign
 from lixiao.desk import services
@@ -74,6 +75,7 @@ def counter(request, scope):
         {
             "scope": scope,
             "campaign": campaign,
+            "stage_refusal": stages.refusal(campaign, "desk"),
             "station": station,
             "queue": queue,
             "waiting": waiting,

@@ -156,12 +156,18 @@ class Student(models.Model):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=80, blank=True)
     name_latin = models.CharField(_("Latin name"), max_length=120, blank=True)
     gender = models.CharField(_("gender"), max_length=8, blank=True)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="students")
-    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="students")
-    college = models.ForeignKey(College, null=True, blank=True, on_delete=models.PROTECT, related_name="students")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="students", verbose_name=_("category")
+    )
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="students", verbose_name=_("campus"))
+    college = models.ForeignKey(
+        College, null=True, blank=True, on_delete=models.PROTECT, related_name="students", verbose_name=_("college")
+    )
     major = models.CharField(_("major"), max_length=80, blank=True)
     class_name = models.CharField(_("class"), max_length=60, blank=True)
-    advisor = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="advisees")
+    advisor = models.ForeignKey(
+        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="advisees", verbose_name=_("advisor")
+    )
     nationality = models.CharField(_("nationality"), max_length=40, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.CharField(_("email"), max_length=120, blank=True)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lixiao.accounts.access import can, list_items_for_user
 from lixiao.clearance.models import TaskState
+from lixiao.clearance.stages import refusal as stage_refusal
 from lixiao.directory.models import Student
 from lixiao.imports.access import batch_for_user, batches_for_user, list_item_for_user
 from lixiao.imports.common import ImportRefused
@@ -208,7 +209,9 @@ def preview(request, pk):
             "categories": "、".join(summary.get("covered_categories", [])),
             "removed": applied.get("cases_removed", 0) if applied else None,
         }
+    action = "roster" if batch.kind == ImportBatch.Kind.ROSTER else "lists"
     context = {
+        "stage_refusal": "" if applied else stage_refusal(batch.campaign, action),
         "batch": batch,
         "summary": summary,
         "counts": _labelled(summary.get("counts", {}), labels),

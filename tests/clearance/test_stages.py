@@ -4,11 +4,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 
+from lixiao.accounts.access import DeskScope
 from lixiao.clearance import cases, services, stages
 from lixiao.clearance.models import AuditEvent, Campaign, Channel, ListEntry, Task, TaskState
 from lixiao.clearance.services import ClearanceError, ListRow
 from lixiao.clearance.submissions import task_submit
+from lixiao.directory.models import Department
 from lixiao.rules.models import Item
 from tests.conftest import task_of
 
@@ -425,3 +428,13 @@ def test_an_online_submission_is_refused_once_the_campaign_is_closed(dated, make
     with at(beijing_noon(2026, 7, 20)):
         refused("stage_closed", task_submit, task=task_of(s, "da-archive"), actor=None, data=answers)
     assert not task_of(s, "da-archive").submissions.exists()
+
+
+def test_the_counter_says_the_stage_refuses_the_stage_refuses_before_anyone_tries(dated, client, make_user):
+    client.force_login(make_user("lib", department="m-tsg"))
+    desk = DeskScope("department", Department.objects.get(code="m-tsg").pk, "").key
+    with at(beijing_noon(2026, 5, 20)):  # data preparation: counters wait for the launch
+        page = client.get(reverse("desk:counter", kwargs={"scope": desk})).text
+        assert "data-stage-closed" in page
+    with at(beijing_noon(2026, 6, 12)):  # processing
+        assert "data-stage-closed" not in client.get(reverse("desk:counter", kwargs={"scope": desk})).text
