@@ -66,7 +66,7 @@ def test_a_phd_student_applies_on_a_phone_and_sees_the_window(browser, live_serv
     page.reload()
     page.wait_for_selector('[data-window-open="no"]')
     text = page.inner_text("main")
-    assert "你的办理窗口" in text and "08:30–17:00" in text
+    assert "您的办理窗口" in text and "08:30–17:00" in text
     assert "窗口开放前请完成" in text and "档案去向确认" in text  # the student's own item, doable now
     assert fits_the_phone(page)
     context.close()
