@@ -17,6 +17,7 @@ from lixiao.clearance.errors import ClearanceError
 from lixiao.clearance.models import AuditEvent, Campaign, Case, CaseStatus, Channel, ProcessingWindow, WindowRule
 from lixiao.clearance.services import _checked_reason, launch_campaign, rebuild_tasks
 from lixiao.lib import workdays
+from lixiao.lib.text import plain_text
 
 S = CaseStatus
 MAX_EXTRA_DAYS = 31
@@ -145,7 +146,7 @@ def case_apply(*, campaign, student, actor, channel, note="", actor_label="", by
             )
             % {"student": student.display_name, "campaign": elsewhere.campaign.name},
         )
-    note = " ".join((note or "").split())[:255]
+    note = plain_text(note)[:255]
     now = timezone.now()
     case = Case.objects.select_for_update().filter(campaign=campaign, student=student).first()
     if case is not None and case.status != S.RETURNED:

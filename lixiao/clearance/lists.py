@@ -23,6 +23,7 @@ from lixiao.clearance.models import (
 )
 from lixiao.clearance.stages import check_stage
 from lixiao.directory.models import Student
+from lixiao.lib.text import plain_text
 from lixiao.rules.models import Item
 
 
@@ -194,7 +195,7 @@ def _recompute_tasks(*, campaign, item, actor, label, source, now, result):
 def undo_list_apply(*, campaign, item, ref, actor, reason, actor_label=""):
     """Undo one list application as a whole: the entries it added are released, the entries it released are
     restored (as new entries: history is never rewritten), and the tasks are recomputed. Returns a ListResult."""
-    reason = " ".join((reason or "").split())
+    reason = plain_text(reason)
     if not reason:
         raise ClearanceError(code="reason_required", message=_("Give a reason for undoing the import."))
     if not ref:

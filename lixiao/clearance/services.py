@@ -32,6 +32,7 @@ from lixiao.clearance.models import (
 )
 from lixiao.directory.models import Campus, Category, Student
 from lixiao.lib.money import parse_amount
+from lixiao.lib.text import plain_text
 from lixiao.rules.models import Item, ItemScope
 
 # The engine's one front door: list functions live in lists.py and are offered here too.
@@ -482,7 +483,7 @@ REASON_MAX = 255
 
 
 def _checked_reason(reason, missing_message):
-    reason = " ".join((reason or "").split())
+    reason = plain_text(reason)
     if not reason:
         raise ClearanceError(code="reason_required", message=missing_message)
     if len(reason) > REASON_MAX:
@@ -506,6 +507,7 @@ def task_clear(*, task, actor, channel, note="", actor_label=""):
     _check_can_complete(task)
     now = timezone.now()
     _set(task, state=TaskState.DONE, reason="", amount=None, actor=actor, channel=channel, now=now)
+    note = plain_text(note)[:REASON_MAX]
     AuditEvent.objects.create(**_event_kwargs(task, "clear", before, actor, channel, actor_label, note, None, now))
     return TaskChange(task=task, changed=True, before=before, message=_("Done."))
 

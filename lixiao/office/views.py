@@ -146,6 +146,8 @@ def _beijing(value):
         naive = datetime.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+    if not 2000 <= naive.year <= 2100:
+        return None
     return naive.replace(tzinfo=stages.BEIJING) if naive.tzinfo is None else None
 
 

@@ -133,11 +133,17 @@ def rolling_blocks(student, cases, main_case, tasks_of, now=None):
     now = now or timezone.now()
     today = stages.beijing_today(now)
     by_campaign = {c.campaign_id: c for c in cases}
+    # On a roster already (June's, say): no other campaign is offered; the engine would refuse the application.
+    on_a_roster = any(
+        c.status == S.ACTIVE and not (c.campaign.closes_on and c.campaign.closes_on <= today) for c in cases
+    )
     blocks, shown = [], set()
     for campaign in open_rolling_campaigns(student.category_id, today):
         shown.add(campaign.pk)
         case = by_campaign.get(campaign.pk)
         if case is not None and case is main_case:
+            continue
+        if case is None and on_a_roster:
             continue
         block = RollingBlock(campaign=campaign, case=case)
         if case is None or case.status == S.RETURNED:

@@ -44,7 +44,8 @@ def _own_case(request):
     Applications to rolling campaigns (applied, approved by the college, returned) are shown apart."""
     student = _own_student(request)
     cases = _own_cases(student)
-    return student, next((c for c in cases if c.status in rolling.ON_ROSTER), None), cases
+    active = next((c for c in cases if c.status == CaseStatus.ACTIVE), None)
+    return student, active or next((c for c in cases if c.status in rolling.ON_ROSTER), None), cases
 
 
 @login_required

@@ -702,3 +702,13 @@ def test_a_roster_cannot_put_students_on_a_rolling_campaign(rolling, make_studen
     refused("rolling_roster", services.enroll_students, campaign=rolling, students=[s], actor=None)
     assert not Case.objects.filter(campaign=rolling).exists()
     assert rolling not in RosterUploadForm().fields["campaign"].queryset
+
+
+def test_control_characters_in_free_text_are_dropped_not_a_database_error(rolling, make_student):
+    """PostgreSQL refuses a NUL in text: a note or reason with one is stored without it."""
+    s = make_student(category="PHD")
+    note = "答辩\x00已通过\x07"
+    change = cases.case_apply(campaign=rolling, student=s, actor=None, channel=Channel.PORTAL, note=note)
+    assert change.case.status_reason == "答辩 已通过"
+    returned = cases.case_college_decision(case=change.case, actor=None, approve=False, reason="材料\x00不全")
+    assert returned.case.status_reason == "材料 不全"

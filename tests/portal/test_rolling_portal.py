@@ -206,3 +206,18 @@ def test_window_labels_in_beijing_time(rolling):
     assert label(datetime(2026, 12, 31, 8, 30, tzinfo=b), datetime(2027, 1, 4, 17, tzinfo=b)) == (
         "31 December 2026–4 January 2027, 08:30–17:00"
     )
+
+
+def test_a_student_on_the_june_roster_is_not_offered_the_rolling_campaign(
+    client, campaign, make_student, launch, make_user
+):
+    rolling = Campaign.objects.create(code="phd-x", name="博士滚动离校X", kind="rolling", window_rule="none")
+    rolling.categories.set(Category.objects.filter(code="PHD"))
+    s = make_student(category="PHD")
+    s.user = make_user(s.student_no)
+    s.save(update_fields=["user"])
+    client.force_login(s.user)
+    apply_url = reverse("portal:apply", kwargs={"campaign_id": rolling.pk})
+    assert apply_url in client.get(reverse("portal:home")).text
+    launch(s)
+    assert apply_url not in client.get(reverse("portal:home")).text
