@@ -30,7 +30,7 @@ def waiting_approvals(scope, campaign):
             state__in=[TaskState.PENDING, TaskState.BLOCKED],
         )
         .select_related("item", "case__student", "case__college", "campaign")
-        .order_by("case__student__student_no")[:SHOWN]
+        .order_by("-campaign__kind", "case__student__student_no")[:SHOWN]  # rolling students first: few, waiting
     )
 
 

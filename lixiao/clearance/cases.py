@@ -8,13 +8,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lixiao.clearance import stages
 from lixiao.clearance.audit import label_for
 from lixiao.clearance.errors import ClearanceError
-from lixiao.clearance.models import AuditEvent, Campaign, Case, CaseStatus, Channel, ProcessingWindow, WindowRule
+from lixiao.clearance.models import (
+    AuditEvent,
+    Campaign,
+    Case,
+    CaseStatus,
+    Channel,
+    ProcessingWindow,
+    Task,
+    TaskState,
+    WindowRule,
+)
 from lixiao.clearance.services import _checked_reason, launch_campaign, rebuild_tasks
 from lixiao.lib import workdays
 from lixiao.lib.text import plain_text
@@ -340,10 +351,24 @@ def windows_generate(*, campaign, year, actor, actor_label=""):
         channel=Channel.ADMIN,
         actor=actor,
         actor_label=label_for(actor, actor_label),
-        detail={"year": year, "created": len(created)},
+        detail={"year": year, "created": len(created), "cases": _attach_waiting(campaign, timezone.now())},
         created_at=timezone.now(),
     )
     return created
+
+
+def _attach_waiting(campaign, now):
+    """Admitted students with open tasks and no window to come (none when they were admitted, or theirs is over)
+    join the next window. Returns how many."""
+    upcoming = stages.next_window(campaign, now)
+    if upcoming is None:
+        return 0
+    return (
+        Case.objects.filter(campaign=campaign, status=S.ACTIVE)
+        .filter(Q(window__isnull=True) | Q(window__closes_at__lte=now))
+        .filter(Exists(Task.objects.filter(case=OuterRef("pk"), state__in=[TaskState.PENDING, TaskState.BLOCKED])))
+        .update(window=upcoming)
+    )
 
 
 @transaction.atomic
@@ -385,7 +410,7 @@ def window_open_extra(*, campaign, actor, closes_at, opens_at=None, note="", act
         reason=note,
         actor=actor,
         actor_label=label_for(actor, actor_label),
-        detail={"window_id": window.pk, "window": window_label(window)},
+        detail={"window_id": window.pk, "window": window_label(window), "cases": _attach_waiting(campaign, now)},
         created_at=now,
     )
     return window

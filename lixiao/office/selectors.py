@@ -28,24 +28,24 @@ def windows(campaign, now):
     return rows
 
 
-def applications(campaign):
-    """Applications the college approved, waiting for the office's review, oldest first; and the number still
-    with the colleges."""
-    qs = Case.objects.filter(campaign=campaign, status=CaseStatus.COLLEGE_OK)
+def applications(campaign, categories):
+    """Applications of ``categories`` (the office's) the college approved, waiting for the office's review, oldest
+    first; and the number still with the colleges."""
+    qs = Case.objects.filter(campaign=campaign, status=CaseStatus.COLLEGE_OK, category__in=categories)
     waiting = list(
         qs.select_related("student", "category", "college").order_by("status_changed_at", "pk")[:CASES_SHOWN]
     )
-    with_colleges = Case.objects.filter(campaign=campaign, status=CaseStatus.APPLIED).count()
+    with_colleges = Case.objects.filter(campaign=campaign, status=CaseStatus.APPLIED, category__in=categories).count()
     return waiting, with_colleges
 
 
-def find_cases(campaign, q):
-    """Cases of the campaign whose student number or name contains q (the first few)."""
+def find_cases(campaign, q, categories):
+    """Cases of the campaign in ``categories`` whose student number or name contains q (the first few)."""
     q = (q or "").strip()
     if not q:
         return []
     return list(
-        Case.objects.filter(campaign=campaign)
+        Case.objects.filter(campaign=campaign, category__in=categories)
         .filter(Q(student__student_no__icontains=q) | Q(student__name__icontains=q))
         .select_related("student", "category", "college")
         .order_by("student__student_no")[:CASES_SHOWN]

@@ -35,7 +35,8 @@ def campaign(request, code):
     campaign = access.campaign_for_office(request.user, code)
     now = timezone.now()
     q = request.GET.get("q", "")
-    waiting, with_colleges = selectors.applications(campaign) if campaign.rolling else ([], 0)
+    categories = access.office_categories(request.user)
+    waiting, with_colleges = selectors.applications(campaign, categories) if campaign.rolling else ([], 0)
     ctx = {
         "campaign": campaign,
         "campaigns": access.managed_campaigns(request.user)[:20],
@@ -51,7 +52,7 @@ def campaign(request, code):
         "no_lists": selectors.blacklists_without_list(campaign) if campaign.rolling else [],
         "with_colleges": with_colleges,
         "q": q,
-        "found": selectors.find_cases(campaign, q),
+        "found": selectors.find_cases(campaign, q, categories),
     }
     return render(request, "office/campaign.html", ctx)
 

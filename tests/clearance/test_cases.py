@@ -304,7 +304,7 @@ def test_windows_for_2026_are_the_first_three_working_days_of_each_month(rolling
     assert (january.source, january.created_by) == (ProcessingWindow.Source.RULE, office)
     october = windows[9]  # the National Day holiday runs to the 7th; Saturday the 10th is a make-up working day
     assert october.days == ["2026-10-08", "2026-10-09", "2026-10-10"]
-    assert AuditEvent.objects.get(action="windows").detail == {"year": 2026, "created": 12}
+    assert AuditEvent.objects.get(action="windows").detail == {"year": 2026, "created": 12, "cases": 0}
     assert cases.windows_generate(campaign=rolling, year=2026, actor=office) == []
     assert ProcessingWindow.objects.filter(campaign=rolling).count() == 12
 
@@ -712,3 +712,14 @@ def test_control_characters_in_free_text_are_dropped_not_a_database_error(rollin
     assert change.case.status_reason == "答辩 已通过"
     returned = cases.case_college_decision(case=change.case, actor=None, approve=False, reason="材料\x00不全")
     assert returned.case.status_reason == "材料 不全"
+
+
+def test_a_student_admitted_with_no_window_joins_the_next_one_opened(rolling, make_student):
+    rolling.college_approval = rolling.office_review = False
+    rolling.save()
+    s = make_student(category="PHD")
+    with at(beijing(2026, 3, 20, 10)):
+        cases.case_apply(campaign=rolling, student=s, actor=None, channel=Channel.PORTAL)
+        assert case_of(s).window is None
+        extra = cases.window_open_extra(campaign=rolling, actor=None, closes_at=beijing(2026, 3, 27, 17), note="补办")
+        assert case_of(s).window == extra

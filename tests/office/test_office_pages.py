@@ -288,3 +288,11 @@ def test_the_admin_refuses_window_settings_that_cannot_be_followed(reference, ma
     assert not Campaign.objects.filter(code="phd-x").exists()
     data |= {"window_dates": "2026-12-07, 2026-12-08", "window_opens": "08:30", "window_closes": "17:00"}
     assert client.post(reverse("admin:clearance_campaign_add"), data).status_code == 302
+
+
+def test_an_office_finds_only_its_own_categories_students(campaign, make_user, client, make_student, launch):
+    phd, ug = make_student(category="PHD", name="博士甲"), make_student(category="UG", name="本科乙")
+    launch(phd, ug)
+    client.force_login(make_user("jwc", department="m-jwc", role=Membership.Role.OFFICE))
+    page = client.get(reverse("office:campaign", kwargs={"code": campaign.code}), {"q": "2026"}).text
+    assert ug.student_no in page and phd.student_no not in page
