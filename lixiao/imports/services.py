@@ -64,6 +64,13 @@ def _check_release_confirmed(preview, confirmed_release):
     )
 
 
+def _roster_shape(summary):
+    """What a roster preview showed would change: new and changed students, new cases, the changes themselves."""
+    counts = summary.get("counts", {})
+    keys = ("new_students", "changed_students", "new_cases")
+    return tuple(counts.get(k) for k in keys), summary.get("changes", [])
+
+
 def apply_batch(*, batch, actor, confirmed_release=None, confirmed_removal=None):
     """Apply a batch waiting for confirmation, for ``actor``, all or nothing. Raises ImportRefused (and marks the
     batch refused) when the file now has errors; a batch already applied or discarded is refused as it is. A list
@@ -86,6 +93,15 @@ def apply_batch(*, batch, actor, confirmed_release=None, confirmed_removal=None)
                 )
             if preview.errors:
                 raise ImportRefused(preview.errors, preview=preview)
+            if batch.kind == ImportBatch.Kind.ROSTER and _roster_shape(batch.summary.get("preview", {})) != (
+                _roster_shape(preview.as_dict())
+            ):
+                raise ImportRefused(
+                    [],
+                    preview=preview,
+                    message=_("The roster changed since this preview was made: check the preview again, then apply."),
+                    code="preview_changed",
+                )
             try:
                 if batch.kind == ImportBatch.Kind.ROSTER:
                     result = apply_roster(
@@ -116,7 +132,7 @@ def apply_batch(*, batch, actor, confirmed_release=None, confirmed_removal=None)
             summary["preview"]["errors"].extend(issue.as_dict() for issue in found_at_apply)
             summary["preview"]["counts"]["errors"] += len(found_at_apply)
             waiting.update(status=ImportBatch.Status.FAILED, summary=summary)
-        elif refused.code in ("release_not_confirmed", "removal_changed"):
+        elif refused.code in ("release_not_confirmed", "removal_changed", "preview_changed"):
             waiting.update(summary=summary)  # still waiting; the preview shows the numbers as they are now
         raise
     return batch, result

@@ -306,3 +306,19 @@ def test_a_closed_campaign_refuses_the_apply_with_the_engines_reason(campaign, u
     assert batch.status == ImportBatch.Status.PREVIEW
     assert status_of(roster["甲"]) == CaseStatus.ACTIVE
     assert not Student.objects.filter(student_no="2026200006").exists()
+
+
+def test_a_preview_made_before_another_import_is_refused_not_applied_blind(campaign, users, client, roster):
+    """Two previews of different files: once one is applied, the other no longer shows what it would change."""
+    english(client, users["admin"])
+    corrected, _page = upload_roster(client, campaign, "corrected.csv", *CORRECTED)
+    other, _page = upload_roster(client, campaign, "other.csv", "2026200002,乙,博士,主校区,化工学院")
+    apply(client, other)
+    assert Case.objects.get(student=roster["乙"]).category.code == "PHD"
+    response = apply(client, corrected)
+    assert any("check the preview again" in m for m in messages_of(response))
+    corrected.refresh_from_db()
+    assert corrected.status == ImportBatch.Status.PREVIEW
+    assert Case.objects.get(student=roster["乙"]).category.code == "PHD"  # nothing applied blind
+    response = apply(client, corrected)  # the preview, brought up to date, is what applies now
+    assert Case.objects.get(student=roster["乙"]).category.code == "MS"
