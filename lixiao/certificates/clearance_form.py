@@ -100,7 +100,10 @@ def _done_on(task):
 
 
 def certificate_line(progress, collection):
-    """One sentence on the certificates: collected (when, by whom), can be collected, or not yet."""
+    """One sentence on the certificates: collected (when, by whom), can be collected, or not yet; None for a
+    departure without certificates (a withdrawal)."""
+    if not progress["has_final"]:
+        return None
     if progress["collected"]:
         if collection is None:
             return _("Certificates: collected.")
@@ -195,13 +198,13 @@ def render_form(*, case, tasks, progress, collection, verify_url, generated_at):
         )
     )
     story = [
-        _p(_("Graduation clearance form"), _TITLE),
+        _p(_("Graduation clearance form") if progress["has_final"] else _("Clearance form"), _TITLE),
         _p(case.campaign.name, _SMALL),
         Spacer(1, 4 * mm),
         header,
         Spacer(1, 3 * mm),
         _p(must_do),
-        _p(certificate_line(progress, collection)),
+        *[_p(line) for line in [certificate_line(progress, collection)] if line],
         Spacer(1, 3 * mm),
         items,
         Spacer(1, 4 * mm),

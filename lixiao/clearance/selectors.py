@@ -34,6 +34,7 @@ def case_progress(tasks):
         "open_optional": [t for t in tasks if not t.required and t.state not in RESOLVED_STATES],
         "can_collect": not open_required and any(t.state != TaskState.DONE for t in final),
         "collected": bool(final) and all(t.state == TaskState.DONE for t in final),
+        "has_final": bool(final),  # a withdrawal, say, has no certificates to collect
         "done_count": sum(1 for t in tasks if t.state in (TaskState.DONE, TaskState.WAIVED)),
         "total": sum(1 for t in tasks if t.state != TaskState.NOT_NEEDED),
         "not_needed": [t for t in tasks if t.state == TaskState.NOT_NEEDED],

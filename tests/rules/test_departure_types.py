@@ -1,12 +1,15 @@
 """Other departure types by configuration only: withdrawal (退学) set up in the administration as its own rolling
 campaign with its own items; its students get those items and nothing of graduation's, and the other way round."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from lixiao.clearance import cases
 from lixiao.clearance.models import Campaign, Channel, TaskState
-from lixiao.clearance.services import launch_campaign
+from lixiao.clearance.services import launch_campaign, task_clear
 from lixiao.directory.models import Campus, Category, Department, Membership
 from lixiao.rules.models import DepartureType, Item
 
@@ -90,3 +93,32 @@ def test_withdrawal_configured_in_the_admin(campaign, make_student, launch, make
     grad_items = set(graduating.cases.get(campaign=campaign).tasks.values_list("item__code", flat=True))
     assert grad_items and not grad_items & {"wd-library", "wd-record"}
     assert Item.objects.filter(departure_type__code="graduation").count() > 20
+
+
+def test_a_withdrawal_student_page_speaks_of_no_certificates(client, reference, make_student, make_user):
+    """A departure type without a certificate item: the page says the clearance is complete, not 'collect'."""
+    withdrawal = DepartureType.objects.create(code="withdrawal", name="退学离校")
+    ug_main = (Campus.objects.get(code="M"), Category.objects.get(code="UG"))
+    only = Item.objects.create(
+        code="wd-library",
+        name="退学图书清还",
+        department=Department.objects.get(code="m-tsg"),
+        departure_type=withdrawal,
+    )
+    only.scopes.create(campus=ug_main[0], category=ug_main[1])
+    campaign = Campaign.objects.create(code="wd", name="退学", kind="rolling", departure_type=withdrawal)
+    campaign.categories.set([ug_main[1]])
+    campaign.college_approval = campaign.office_review = False
+    campaign.save()
+    s = make_student(category="UG")
+    s.user = make_user(s.student_no)
+    s.save(update_fields=["user"])
+    case = cases.case_apply(campaign=campaign, student=s, actor=None, channel=Channel.PORTAL).case
+    client.force_login(s.user)
+    page = client.get(reverse("portal:home")).text
+    assert "证书" not in page.split('class="summary"')[1].split("</article>")[0]
+    task_clear(task=case.tasks.get(), actor=None, channel=Channel.ADMIN)
+    assert "data-complete" in client.get(reverse("portal:home")).text
+    form = client.get(reverse("certificates:form", kwargs={"case_id": case.pk}))
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(form.content)).pages)
+    assert "离校单" in text and "证书" not in text and "毕业生" not in text
