@@ -65,10 +65,18 @@ def main():
     rows.append(("overview (all categories)", *measure(c, "get", reverse("reports:overview"))))
     c.force_login(User.objects.get(username="office-m-yjsy"))
     rows.append(("overview (graduate school)", *measure(c, "get", reverse("reports:overview"))))
+    june = Case.objects.select_related("campaign").filter(campaign__kind="batch").first()
+    office_page = reverse("office:campaign", kwargs={"code": june.campaign.code})
+    rows.append(("office campaign page + search", *measure(c, "get", office_page, {"q": "2026"})))
+    rows.append(
+        ("office rolling campaign page", *measure(c, "get", reverse("office:campaign", kwargs={"code": "phd-rolling"})))
+    )
+    phd = Case.objects.filter(campaign=june.campaign, category__code="PHD").first()
+    rows.append(("office case page", *measure(c, "get", reverse("office:case", kwargs={"case_id": phd.pk}))))
     print(f"database: {connection.vendor}, students on the roster: {students}")
-    print(f"{'page':<28}{'queries':>8}{'best ms':>10}")
+    print(f"{'page':<32}{'queries':>8}{'best ms':>10}")
     for name, queries, ms in rows:
-        print(f"{name:<28}{queries:>8}{ms:>10.1f}")
+        print(f"{name:<32}{queries:>8}{ms:>10.1f}")
 
 
 if __name__ == "__main__":
