@@ -38,6 +38,16 @@ def funnel(campaign, categories):
     return {"roster": roster, "ready": ready, "collected": collected, "off": off_roster(campaign, categories)}
 
 
+def _rollup(counts, position):
+    """{(a, b, c): {state: n}} summed to {(x,): {state: n}} on the key's ``position``."""
+    out = {}
+    for key, row in counts.items():
+        total = out.setdefault((key[position],), dict.fromkeys(row, 0))
+        for state, n in row.items():
+            total[state] += n
+    return out
+
+
 def _rows(counts, objects, key_attr="pk"):
     rows = []
     for obj in objects:
@@ -50,11 +60,14 @@ def _rows(counts, objects, key_attr="pk"):
 def overview(campaign, categories):
     tasks = scoped_tasks(campaign, categories)
     by_item = state_counts(tasks, "item_id")
-    by_dept = state_counts(tasks, "item__department_id")
-    by_college = state_counts(tasks.filter(required=True), "case__college_id")
-    by_category = state_counts(tasks.filter(required=True), "case__category_id")
-    by_campus = state_counts(tasks.filter(required=True), "case__campus_id")
     items = Item.objects.filter(pk__in=[k[0] for k in by_item]).select_related("department", "department__campus")
+    # Departments are summed from their items; the three case attributes from one pass over the must-do tasks
+    # (a few hundred groups at most), instead of a scan of the tasks for each.
+    departments = {item.pk: item.department_id for item in items}
+    by_dept = _rollup({(pk, departments[pk]): row for (pk,), row in by_item.items()}, 1)
+    attrs = ("case__college_id", "case__category_id", "case__campus_id")
+    by_case_attrs = state_counts(tasks.filter(required=True), *attrs)
+    by_college, by_category, by_campus = (_rollup(by_case_attrs, i) for i in range(3))
     return {
         "funnel": funnel(campaign, categories),
         "items": _rows(by_item, items),
