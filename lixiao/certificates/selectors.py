@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from lixiao.certificates.access import office_students_q
 from lixiao.certificates.clearance_form import read_form_token, shanghai
 from lixiao.certificates.models import Collection
-from lixiao.clearance.models import Case, CaseStatus
-from lixiao.clearance.selectors import case_progress, case_tasks
+from lixiao.clearance.models import Case
+from lixiao.clearance.selectors import case_progress, case_tasks, serving_case
 from lixiao.desk.services import MAX_NAME_MATCHES, find_students
 from lixiao.directory.models import Student
 
@@ -79,14 +79,10 @@ def case_state(case):
 def office_desk(office, campaign, student):
     """What the certificate desk shows of a student: their case in the campaign, what is open, the certificate
     task this office hands out and its collection record. None when the student is not on the roster."""
-    cases = Case.objects.filter(student=student).select_related(
-        "student", "student__advisor", "campaign", "category", "campus", "college"
-    )
-    # Their case in this campaign, else their newest other one on the roster (a rolling PhD case, a withdrawal).
-    case = (
-        cases.filter(campaign=campaign, status=CaseStatus.ACTIVE).first()
-        or cases.filter(status=CaseStatus.ACTIVE).exclude(campaign=campaign).order_by("-campaign__created_at").first()
-        or cases.filter(campaign=campaign).first()
+    case = serving_case(
+        student,
+        campaign,
+        Case.objects.select_related("student", "student__advisor", "campaign", "category", "campus", "college"),
     )
     if case is None:
         return None

@@ -66,10 +66,6 @@ def _set_status(case, status, reason, now):
     case.save(update_fields=["status", "status_reason", "status_changed_at", "window"])
 
 
-def _closed(campaign):
-    return bool(campaign.closes_on and campaign.closes_on <= stages.beijing_today())
-
-
 # --- status changes after launch --------------------------------------------------------------------------
 
 STATUS_ACTIONS = {S.DEFERRED: "defer", S.REMOVED: "remove", S.ACTIVE: "restore"}
@@ -147,7 +143,7 @@ def case_apply(*, campaign, student, actor, channel, note="", actor_label="", by
     elsewhere = (
         Case.objects.filter(student=student, status=S.ACTIVE).exclude(campaign=campaign).select_related("campaign")
     )
-    elsewhere = next((c for c in elsewhere if not _closed(c.campaign)), None)
+    elsewhere = next((c for c in elsewhere if not stages.closed(c.campaign)), None)
     if elsewhere is not None:
         raise ClearanceError(
             code="active_elsewhere",
@@ -201,7 +197,7 @@ def _admit(case, actor, channel, actor_label, now):
     _set_status(case, S.ACTIVE, "", now)
     detail = {"window_id": case.window_id}
     if case.window:
-        detail["window"] = window_label(case.window)
+        detail["window"] = str(case.window)
     _case_event(case, "admit", before, actor, channel, actor_label, "", detail, now)
     launch_campaign(campaign=case.campaign, actor=actor, actor_label=actor_label)
     if case.window:
@@ -270,12 +266,6 @@ def case_review(*, case, actor, approve, reason="", channel=Channel.ADMIN, actor
 
 
 # --- windows ---------------------------------------------------------------------------------------------
-
-
-def window_label(window):
-    """A window's span in Beijing time, as the office reads it (the database gives the times in UTC)."""
-    opens, closes = window.opens_at.astimezone(stages.BEIJING), window.closes_at.astimezone(stages.BEIJING)
-    return f"{opens:%Y-%m-%d %H:%M} – {closes:%Y-%m-%d %H:%M}"
 
 
 def _unknown_year(exc):
@@ -410,7 +400,7 @@ def window_open_extra(*, campaign, actor, closes_at, opens_at=None, note="", act
         reason=note,
         actor=actor,
         actor_label=label_for(actor, actor_label),
-        detail={"window_id": window.pk, "window": window_label(window), "cases": _attach_waiting(campaign, now)},
+        detail={"window_id": window.pk, "window": str(window), "cases": _attach_waiting(campaign, now)},
         created_at=now,
     )
     return window
@@ -425,7 +415,7 @@ def window_close(*, window, actor, reason, actor_label=""):
     now = timezone.now()
     if window.closes_at <= now:
         raise ClearanceError(code="window_over", message=_("That window is already over."))
-    detail = {"window_id": window.pk, "window": window_label(window)}
+    detail = {"window_id": window.pk, "window": str(window)}
     if window.opens_at > now:
         window.delete()
         detail["cancelled"] = True

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from lixiao.clearance.models import RESOLVED_STATES, Campaign, Case, Task, TaskState
+from lixiao.clearance.models import RESOLVED_STATES, Campaign, Case, CaseStatus, Task, TaskState
 
 
 def current_campaign(code=None):
@@ -14,6 +14,18 @@ def current_campaign(code=None):
         return qs.filter(code=code).first()
     launched = qs.filter(launched_at__isnull=False).order_by("-launched_at")
     return launched.filter(kind=Campaign.Kind.BATCH).first() or launched.first() or qs.first()
+
+
+def serving_case(student, campaign, cases=None):
+    """The case a desk serves when the student comes: theirs in the desk's campaign if on its roster, else their
+    newest other case on a roster (a rolling PhD case, a withdrawal), else theirs here (deferred or removed: shown
+    closed), else None. ``cases``: a queryset of Case to pick from (for its select_related)."""
+    cases = (cases if cases is not None else Case.objects).filter(student=student)
+    return (
+        cases.filter(campaign=campaign, status=CaseStatus.ACTIVE).first()
+        or cases.filter(status=CaseStatus.ACTIVE).exclude(campaign=campaign).order_by("-campaign__created_at").first()
+        or cases.filter(campaign=campaign).first()
+    )
 
 
 def case_tasks(case):

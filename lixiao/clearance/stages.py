@@ -83,6 +83,11 @@ def stage_plan(campaign, today=None):
     return rows
 
 
+def closed(campaign, today=None):
+    """Whether the campaign's closing day has come (Beijing calendar)."""
+    return bool(campaign.closes_on and campaign.closes_on <= (today or beijing_today()))
+
+
 def may(campaign, action, today=None):
     stage = current_stage(campaign, today)
     if stage is None:

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lixiao.clearance import services as engine
-from lixiao.clearance.models import CaseStatus, Channel, Task, TaskState
+from lixiao.clearance.models import Channel, Task, TaskState
+from lixiao.clearance.selectors import serving_case
 from lixiao.desk.models import Scan, Station
 from lixiao.directory.models import Card, CardForm, Student
 from lixiao.lib import cards
@@ -115,19 +116,14 @@ def find_students(*, scope, text, profile=cards.DEFAULT_PROFILE):
 
 
 def desk_tasks(*, scope, campaign, student):
-    """The student's tasks at this desk in the campaign the counter works on; when they have none there, those of
-    their newest other campaign where they are on the roster (a rolling PhD or a withdrawal case): the clerk serves
-    whoever comes, whatever the campaign."""
-    mine = Task.objects.filter(scope.task_q(), case__student=student).select_related("item", "case", "campaign")
-    tasks = list(mine.filter(campaign=campaign, case__status=CaseStatus.ACTIVE).order_by("item__sort"))
-    if tasks:
-        return tasks
-    other = (
-        mine.filter(case__status=CaseStatus.ACTIVE).exclude(campaign=campaign).order_by("-campaign__created_at").first()
+    """The student's tasks at this desk, in the case the desk serves (clearance.selectors.serving_case): the clerk
+    serves whoever comes, whatever the campaign the counter is set to."""
+    case = serving_case(student, campaign)
+    if case is None:
+        return []
+    return list(
+        Task.objects.filter(scope.task_q(), case=case).select_related("item", "case", "campaign").order_by("item__sort")
     )
-    if other:
-        return list(mine.filter(campaign_id=other.campaign_id).order_by("item__sort"))
-    return list(mine.filter(campaign=campaign).order_by("item__sort"))  # deferred or removed here: shown as closed
 
 
 def malformed_message(code, value):

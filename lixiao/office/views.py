@@ -76,6 +76,14 @@ def _extendable(campaign):
     return [(s, label) for s, label, *_rest in plan[start:]]
 
 
+def _posted_int(request, name):
+    """A whole number from the form, or 0 for anything else (the engine or the view then says what is wanted)."""
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return 0
+
+
 def _call(request, fn, **kwargs):
     """Call an engine function; a refusal becomes an error message on the next page."""
     try:
@@ -103,10 +111,7 @@ def launch(request, code):
 @require_POST
 def extend(request, code):
     campaign = access.campaign_for_office(request.user, code)
-    try:
-        days = int(request.POST.get("days", ""))
-    except ValueError:
-        days = 0
+    days = _posted_int(request, "days")
     stage = request.POST.get("stage", "")
     if _call(
         request,
@@ -126,10 +131,7 @@ def extend(request, code):
 @require_POST
 def windows_generate(request, code):
     campaign = access.campaign_for_office(request.user, code)
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
-        year = 0
+    year = _posted_int(request, "year")
     if not 2000 <= year <= 2100:
         messages.error(request, _("Give a year, like 2027."))
         return redirect("office:campaign", code=code)

@@ -134,9 +134,7 @@ def rolling_blocks(student, cases, main_case, tasks_of, now=None):
     today = stages.beijing_today(now)
     by_campaign = {c.campaign_id: c for c in cases}
     # On a roster already (June's, say): no other campaign is offered; the engine would refuse the application.
-    on_a_roster = any(
-        c.status == S.ACTIVE and not (c.campaign.closes_on and c.campaign.closes_on <= today) for c in cases
-    )
+    on_a_roster = any(c.status == S.ACTIVE and not stages.closed(c.campaign, today) for c in cases)
     blocks, shown = [], set()
     for campaign in open_rolling_campaigns(student.category_id, today):
         shown.add(campaign.pk)
